@@ -1,0 +1,41 @@
+/*
+ * Internal to db/: one SQLite connection and its cache of prepared
+ * statements. Statements are cached by the address of their static SQL
+ * text, so each `static const char SQL_...[]` is prepared once per
+ * connection.
+ */
+#ifndef ACKMOCK_DB_CONN_H
+#define ACKMOCK_DB_CONN_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+#define CONN_STMT_CACHE 48
+
+struct db_conn {
+	sqlite3 *sqlite;
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[CONN_STMT_CACHE];
+	struct db_conn *next_free;
+};
+
+/*
+ * Returns the cached statement of sql, reset and with its bindings
+ * cleared, or NULL (logged) when it does not prepare. Borrowed: do not
+ * finalize it; call sqlite3_reset when done if it holds a read lock.
+ */
+sqlite3_stmt *conn_stmt(struct db_conn *conn, const char *sql);
+
+/* Runs sql (no results) with sqlite3_exec; returns SQLITE_OK or the error, logged. */
+int conn_exec(struct db_conn *conn, const char *sql);
+
+/* Binds a NUL-terminated string or NULL; a helper for the many text columns. */
+int conn_bind_text(sqlite3_stmt *st, int index, const char *text);
+
+/* Returns a malloc'd copy of a text column, or NULL for NULL. */
+char *conn_column_dup(sqlite3_stmt *st, int column);
+
+#endif

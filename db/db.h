@@ -1,0 +1,73 @@
+/*
+ * The database: one SQLite file in WAL mode, a pool of reader connections,
+ * and one writer thread that commits the queued writes of many requests in
+ * one transaction (group commit). db/ is the only code that includes
+ * <sqlite3.h>; the rest of the daemon sees these types only.
+ *
+ * Why one writer: SQLite serialises writers anyway, and a commit costs a
+ * write-ahead-log append and (with synchronous=NORMAL) no fsync per commit,
+ * but still a fixed cost per transaction. Queueing writes to one thread
+ * lets a busy daemon pay that cost once per batch, while each request still
+ * runs in a savepoint of its own and is answered only after its batch is
+ * committed. Stateful checks (name uniqueness) run inside the writer, so two
+ * concurrent creates of one name can never both succeed.
+ */
+#ifndef ACKMOCK_DB_H
+#define ACKMOCK_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+
+struct db;
+struct db_conn;
+
+/*
+ * Opens (creating if needed) the database at path (":memory:" for a private
+ * in-memory one), applies the pending migrations of schema/, and starts the
+ * writer thread. readers is the number of pooled reader connections. On
+ * failure writes one line into err and returns NULL.
+ */
+struct db *db_open(const char *path, int readers, char *err, size_t errlen);
+
+/* Stops the writer after the queued writes and closes every connection. NULL-safe. */
+void db_close(struct db *db);
+
+/* Borrows a reader connection, waiting for one if all are in use. */
+struct db_conn *db_reader_acquire(struct db *db);
+
+/* Returns a connection borrowed with db_reader_acquire. */
+void db_reader_release(struct db *db, struct db_conn *conn);
+
+/*
+ * A queued write. apply runs on the writer thread inside the batch's
+ * transaction, in a savepoint of its own: when it returns anything but
+ * ERR_OK, its changes are rolled back and the batch goes on. done runs on
+ * the writer thread once the batch is durable (or failed to commit: then
+ * result is ERR_INTERNAL even if apply succeeded). The job is borrowed until
+ * done is called; done must not block.
+ */
+struct db_job {
+	enum err (*apply)(struct db_conn *conn, void *arg);
+	void (*done)(struct db_job *job);
+	void *arg;
+	enum err result;
+	struct db_job *next;	/* the writer's queue link */
+};
+
+/* Queues job. Never blocks on the database. */
+void db_write_submit(struct db *db, struct db_job *job);
+
+/* Runs apply in a batch of the writer and waits for its commit; returns its result. */
+enum err db_write_wait(struct db *db, enum err (*apply)(struct db_conn *conn, void *arg),
+    void *arg);
+
+/* The schema version the database is at (PRAGMA user_version). */
+int db_schema_version(struct db *db);
+
+/* Writes into err the last SQLite error of conn, for logs. */
+void db_conn_error(struct db_conn *conn, char *err, size_t errlen);
+
+#endif

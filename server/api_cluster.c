@@ -1,0 +1,194 @@
+/*
+ * Cluster operations. CreateCluster runs in three steps: validation on the
+ * connection's thread (pure), the insert on the database writer (with the
+ * stateful rules of create-cluster.md section 6 in the same transaction),
+ * and the response after the commit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "api.h"
+#include "app.h"
+#include "ids.h"
+#include "jsonbody.h"
+#include "store.h"
+#include "validate.h"
+#include "view.h"
+
+struct create_state {
+	char cluster_id[IDS_CLUSTER_LEN];
+	char task_id[IDS_TASK_LEN];
+	char *name;
+	char *region_id;
+	char *cluster_type;
+	char *spec;		/* resolved attributes, JSON text */
+	int64_t now_ms;
+	char message[256];	/* a stateful rule's message, when it failed */
+};
+
+static void
+create_state_free(void *p)
+{
+	struct create_state *st = p;
+
+	if (st == NULL)
+		return;
+	free(st->name);
+	free(st->region_id);
+	free(st->cluster_type);
+	free(st->spec);
+	free(st);
+}
+
+static enum err
+create_apply(struct db_conn *conn, struct call *call)
+{
+	struct create_state *st = call->state;
+	struct cluster_rec c = {
+	    .cluster_id = st->cluster_id,
+	    .account = (char *)call->account,
+	    .name = st->name,
+	    .region_id = st->region_id,
+	    .cluster_type = st->cluster_type,
+	    .state = "initial",
+	    .created_ms = st->now_ms,
+	    .updated_ms = st->now_ms,
+	    .spec = st->spec,
+	};
+	struct task_rec t = {
+	    .task_id = st->task_id,
+	    .cluster_id = st->cluster_id,
+	    .account = (char *)call->account,
+	    .task_type = "cluster_create",
+	    .state = "running",
+	    .created_ms = st->now_ms,
+	    .updated_ms = st->now_ms,
+	};
+	bool taken;
+	enum err err;
+
+	/* S1: the writer runs one job at a time, so this check and the insert are atomic. */
+	if ((err = db_cluster_name_live(conn, call->account, st->name, &taken)) != ERR_OK)
+		return err;
+	if (taken) {
+		snprintf(st->message, sizeof(st->message),
+		    "cluster name %s already exist in your clusters", st->name);
+		return ERR_CLUSTER_NAME_EXISTS;
+	}
+	if ((err = db_cluster_insert(conn, &c)) != ERR_OK)
+		return err;
+	return db_task_insert(conn, &t);
+}
+
+static void
+create_finish(struct call *call, enum err err)
+{
+	struct create_state *st = call->state;
+	cJSON *doc;
+
+	if (err != ERR_OK) {
+		cJSON *data = NULL;
+
+		if (st->message[0] != '\0') {
+			data = cJSON_CreateArray();
+			cJSON *item = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(item, "code", err_info(err)->code);
+			cJSON_AddStringToObject(item, "message", st->message);
+			cJSON_AddStringToObject(item, "parameter", "name");
+			cJSON_AddItemToArray(data, item);
+		}
+		call_reply_error(call, err, st->message[0] != '\0' ? st->message : NULL, data);
+		return;
+	}
+	doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(doc, "cluster_id", st->cluster_id);
+	cJSON_AddStringToObject(doc, "request_id", call->request_id);
+	cJSON_AddStringToObject(doc, "task_id", st->task_id);
+	if (call_reply_json(call, 200, doc) != ERR_OK)
+		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+}
+
+static char *
+dup_string(const cJSON *spec, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
+
+	return strdup(cJSON_IsString(v) ? v->valuestring : "");
+}
+
+void
+api_create_cluster(struct call *call)
+{
+	struct validate_options opts = {.strict_parameters = call->app->cfg->strict_parameters};
+	struct verdict *verdict = NULL;
+	struct create_state *st = NULL;
+	cJSON *body, *spec = NULL;
+	char why[160];
+
+	body = jsonbody_parse(call->req.body, call->req.body_len, why, sizeof(why));
+	if (body == NULL) {
+		call_reply_error(call, ERR_INVALID_BODY, why, NULL);
+		return;
+	}
+	/* The resource group of the path wins over the body's. */
+	if (call->req.nparams == 1) {
+		cJSON_DeleteItemFromObjectCaseSensitive(body, "resource_group_id");
+		cJSON_AddStringToObject(body, "resource_group_id", call->req.params[0]);
+	}
+	if ((verdict = malloc(sizeof(*verdict))) == NULL)
+		goto internal;
+	if (validate_create(body, &opts, verdict, &spec) != 0) {
+		if (verdict->ignored[0] != '\0')
+			call_add_header(call, "x-ackmock-ignored-parameters", verdict->ignored);
+		call_reply_error(call, verdict->v[0].err, verdict->v[0].message,
+		    validate_data(verdict));
+		goto done;
+	}
+	if (verdict->ignored[0] != '\0')
+		call_add_header(call, "x-ackmock-ignored-parameters", verdict->ignored);
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		goto internal;
+	ids_cluster(st->cluster_id);
+	ids_task(st->task_id);
+	st->name = dup_string(spec, "name");
+	st->region_id = dup_string(spec, "region_id");
+	st->cluster_type = dup_string(spec, "cluster_type");
+	st->spec = cJSON_PrintUnformatted(spec);
+	st->now_ms = clock_now(&call->app->clock);
+	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
+	    st->spec == NULL)
+		goto internal;
+	call_defer_write(call, create_apply, create_finish, st, create_state_free);
+	st = NULL;
+	goto done;
+internal:
+	call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+done:
+	create_state_free(st);
+	cJSON_Delete(spec);
+	cJSON_Delete(body);
+	free(verdict);
+}
+
+void
+api_describe_cluster(struct call *call)
+{
+	struct db_conn *conn = db_reader_acquire(call->app->db);
+	struct cluster_rec *c = NULL;
+	enum err err;
+
+	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
+	db_reader_release(call->app->db, conn);
+	if (err == ERR_OK && strcmp(c->state, "deleted") == 0)
+		err = ERR_CLUSTER_NOT_FOUND;
+	if (err != ERR_OK) {
+		call_reply_error(call, err, NULL, NULL);
+	} else if (call_reply_json(call, 200, view_cluster(c)) != ERR_OK) {
+		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+	}
+	cluster_rec_free(c);
+}

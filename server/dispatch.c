@@ -1,0 +1,95 @@
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "app.h"
+#include "dispatch.h"
+#include "router.h"
+#include "uri.h"
+
+/*
+ * The account of a call (lifecycle.md section 5): the AccessKeyId named by
+ * the Authorization header of either scheme, or "default" when unsigned.
+ * Until signatures are verified this is all the tenancy there is.
+ */
+static void
+dispatch_account(struct call *call)
+{
+	const char *auth = call_header(call, "authorization");
+	const char *start = NULL;
+	size_t len = 0;
+
+	call->account = "default";
+	if (auth == NULL)
+		return;
+	if (strncmp(auth, "acs ", 4) == 0) {
+		start = auth + 4;
+		len = strcspn(start, ":");
+	} else if ((start = strstr(auth, "Credential=")) != NULL) {
+		start += strlen("Credential=");
+		len = strcspn(start, ",");
+	}
+	if (start != NULL && len > 0 && len < 128) {
+		call->account_owned = strndup(start, len);
+		if (call->account_owned != NULL)
+			call->account = call->account_owned;
+	}
+}
+
+void
+dispatch_call(struct call *call, const char *target)
+{
+	const struct route *route;
+
+	call->operation = "Unknown";
+	if (!uri_parse_target(&call->req, target) ||
+	    (route = router_match(call->req.method, &call->req)) == NULL) {
+		call_reply_error(call, ERR_ACTION_NOT_FOUND, NULL, NULL);
+		return;
+	}
+	call->operation = route->operation;
+	dispatch_account(call);
+	route->handler(call);
+}
+
+void
+dispatch_log(const struct call *call, int64_t duration_ns)
+{
+	const struct config *cfg = call->app->cfg;
+	char when[32];
+	struct tm tm;
+	time_t now = time(NULL);
+
+	if (cfg->log_level > LOG_INFO)
+		return;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (cfg->log_format == LOG_JSON) {
+		/* Built with cJSON so that a hostile path cannot break the line. */
+		cJSON *line = cJSON_CreateObject();
+		char *text;
+
+		cJSON_AddStringToObject(line, "time", when);
+		cJSON_AddStringToObject(line, "request_id", call->request_id);
+		cJSON_AddStringToObject(line, "account", call->account != NULL ? call->account : "");
+		cJSON_AddStringToObject(line, "method", call->req.method);
+		cJSON_AddStringToObject(line, "path", call->req.path != NULL ? call->req.path : "");
+		cJSON_AddStringToObject(line, "operation",
+		    call->operation != NULL ? call->operation : "");
+		cJSON_AddNumberToObject(line, "status", call->resp.status);
+		cJSON_AddNumberToObject(line, "duration_ms", (double)duration_ns / 1e6);
+		text = cJSON_PrintUnformatted(line);
+		if (text != NULL)
+			fprintf(stderr, "%s\n", text);
+		cJSON_free(text);
+		cJSON_Delete(line);
+		return;
+	}
+	fprintf(stderr, "%s %s %s %s %s %s %d %.3fms\n", when, call->request_id,
+	    call->account != NULL ? call->account : "-", call->req.method,
+	    call->req.path != NULL ? call->req.path : "-",
+	    call->operation != NULL ? call->operation : "-", call->resp.status,
+	    (double)duration_ns / 1e6);
+}

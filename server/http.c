@@ -1,0 +1,333 @@
+/*
+ * libmicrohttpd glue.
+ *
+ * Threading model: a pool of event-loop threads (MHD's internal thread
+ * pool, epoll, one thread per core) reads requests and answers every call
+ * that only reads, inline: reads use pooled WAL reader connections and never
+ * wait on a writer. A call that writes is not run on the event loop: its
+ * connection is suspended, the write is queued to the database writer
+ * thread, and the connection is resumed when the write's batch is durable.
+ * So a slow commit never stalls the other connections of a loop thread, and
+ * the writer can commit the writes of many connections in one transaction.
+ * Thread-per-connection would need a thread per idle keep-alive client and
+ * could not batch any better.
+ */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "dispatch.h"
+#include "http.h"
+#include "ids.h"
+
+enum phase {
+	PHASE_HEADERS,		/* first call: headers are in, no body yet */
+	PHASE_BODY,		/* receiving the body */
+	PHASE_WAITING,		/* suspended, the write is with the database writer */
+	PHASE_RESUMED,		/* the write is done; build and send the response */
+	PHASE_ANSWERED,		/* a response is queued */
+};
+
+struct http_server {
+	struct MHD_Daemon *mhd;
+	struct app *app;
+	int port;
+	/*
+	 * Shutdown must not free a suspended connection that the writer will
+	 * resume: once stopping is set, writes run synchronously, and
+	 * http_stop() waits for the suspended ones to be resumed.
+	 */
+	atomic_bool stopping;
+	atomic_int suspended;
+};
+
+struct http_req {
+	struct call call;
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	char *target;
+	char *body;
+	size_t body_len, body_cap;
+	bool too_large;
+	enum phase phase;
+	struct db_job job;
+};
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Called by MHD with the raw request-target before it unescapes anything:
+ * signatures are computed over the target as sent, so keep a copy. The
+ * returned pointer becomes the request's state.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_req *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->srv = cls;
+	r->conn = conn;
+	r->target = strdup(uri);
+	r->call.app = r->srv->app;
+	r->call.started_ns = mono_ns();
+	ids_request(r->call.request_id);
+	return r;
+}
+
+static enum MHD_Result
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct request *req = cls;
+
+	if (req->nheaders < CALL_MAX_HEADERS) {
+		req->headers[req->nheaders].key = key;
+		req->headers[req->nheaders].value = value != NULL ? value : "";
+		req->nheaders++;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+send_response(struct http_req *r)
+{
+	struct call *call = &r->call;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (call->resp.body == NULL)
+		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+	resp = MHD_create_response_from_buffer(call->resp.body_len, call->resp.body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, call->resp.content_type);
+	MHD_add_response_header(resp, "x-acs-request-id", call->request_id);
+	for (size_t i = 0; i < call->resp.nextra; i++)
+		MHD_add_response_header(resp, call->resp.extra[i].key, call->resp.extra[i].value);
+	if (r->too_large)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(r->conn, (unsigned)call->resp.status, resp);
+	MHD_destroy_response(resp);
+	r->phase = PHASE_ANSWERED;
+	return ret;
+}
+
+/* Runs on the database writer thread once the batch is durable. */
+static void
+on_write_done(struct db_job *job)
+{
+	struct http_req *r = job->arg;
+
+	r->phase = PHASE_RESUMED;
+	MHD_resume_connection(r->conn);
+	atomic_fetch_sub(&r->srv->suspended, 1);
+}
+
+static enum err
+apply_call(struct db_conn *conn, void *arg)
+{
+	struct http_req *r = arg;
+
+	return r->call.apply(conn, &r->call);
+}
+
+static bool
+append_body(struct http_req *r, const char *data, size_t len)
+{
+	if (r->too_large || len > HTTP_BODY_MAX - r->body_len) {
+		/* Over the limit: drop what is buffered and discard the rest unread. */
+		r->too_large = true;
+		free(r->body);
+		r->body = NULL;
+		r->body_len = r->body_cap = 0;
+		return true;
+	}
+	if (r->body_len + len + 1 > r->body_cap) {
+		size_t cap = r->body_cap != 0 ? r->body_cap : 4096;
+		char *grown;
+
+		while (cap < r->body_len + len + 1)
+			cap *= 2;
+		if ((grown = realloc(r->body, cap)) == NULL)
+			return false;
+		r->body = grown;
+		r->body_cap = cap;
+	}
+	memcpy(r->body + r->body_len, data, len);
+	r->body_len += len;
+	r->body[r->body_len] = '\0';
+	return true;
+}
+
+static bool
+declared_too_large(struct MHD_Connection *conn)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end;
+	unsigned long long n;
+
+	if (cl == NULL)
+		return false;
+	n = strtoull(cl, &end, 10);
+	return end != cl && n > HTTP_BODY_MAX;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+{
+	struct http_req *r = *req_cls;
+
+	if (r == NULL || r->target == NULL)
+		return MHD_NO;	/* out of memory in on_uri: drop the connection */
+	switch (r->phase) {
+	case PHASE_HEADERS:
+		r->call.req.method = method;
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &r->call.req);
+		r->phase = PHASE_BODY;
+		if (declared_too_large(conn)) {
+			r->too_large = true;
+			call_reply_error(&r->call, ERR_ENTITY_TOO_LARGE, NULL, NULL);
+			return send_response(r);
+		}
+		return MHD_YES;
+	case PHASE_BODY:
+		if (*upload_data_size != 0) {
+			if (!append_body(r, upload_data, *upload_data_size))
+				return MHD_NO;
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
+		if (r->too_large) {
+			call_reply_error(&r->call, ERR_ENTITY_TOO_LARGE, NULL, NULL);
+			return send_response(r);
+		}
+		r->call.req.body = r->body != NULL ? r->body : "";
+		r->call.req.body_len = r->body_len;
+		dispatch_call(&r->call, r->target);
+		if (r->call.apply == NULL)
+			return send_response(r);
+		atomic_fetch_add(&r->srv->suspended, 1);
+		if (atomic_load(&r->srv->stopping)) {
+			atomic_fetch_sub(&r->srv->suspended, 1);
+			r->call.finish(&r->call,
+			    db_write_wait(r->srv->app->db, apply_call, r));
+			return send_response(r);
+		}
+		r->phase = PHASE_WAITING;
+		r->job.apply = apply_call;
+		r->job.done = on_write_done;
+		r->job.arg = r;
+		MHD_suspend_connection(conn);
+		db_write_submit(r->srv->app->db, &r->job);
+		return MHD_YES;
+	case PHASE_RESUMED:
+		r->call.finish(&r->call, r->job.result);
+		return send_response(r);
+	case PHASE_WAITING:
+	case PHASE_ANSWERED:
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return MHD_NO;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *r = *req_cls;
+
+	if (r == NULL)
+		return;
+	if (r->phase == PHASE_ANSWERED)
+		dispatch_log(&r->call, mono_ns() - r->call.started_ns);
+	call_finish(&r->call);
+	free(r->target);
+	free(r->body);
+	free(r);
+	*req_cls = NULL;
+}
+
+struct http_server *
+http_start(struct app *app, const char *host, int port, int threads, char *err, size_t errlen)
+{
+	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	const union MHD_DaemonInfo *info;
+
+	if (srv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+		snprintf(err, errlen, "--listen: '%s' is not an IPv4 address", host);
+		free(srv);
+		return NULL;
+	}
+	srv->app = app;
+	srv->mhd = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+		MHD_USE_ERROR_LOG,
+	    0, NULL, NULL, on_request, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_END);
+	if (srv->mhd == NULL) {
+		snprintf(err, errlen, "cannot listen on %s:%d (address in use or not local?)", host,
+		    port);
+		free(srv);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info != NULL ? info->port : port;
+	return srv;
+}
+
+int
+http_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+void
+http_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	MHD_socket listener = MHD_quiesce_daemon(srv->mhd);
+
+	atomic_store(&srv->stopping, true);
+	while (atomic_load(&srv->suspended) > 0)
+		usleep(1000);
+	MHD_stop_daemon(srv->mhd);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+	free(srv);
+}
