@@ -42,3 +42,72 @@ CREATE TABLE tasks (
 ) STRICT;
 
 CREATE INDEX tasks_by_cluster ON tasks (cluster_id, created_ms DESC, seq DESC);
+
+-- Worker nodes, created when a create task's CreateWorkerNodes stage ends (lifecycle.md section 4).
+CREATE TABLE nodes (
+	seq INTEGER PRIMARY KEY,
+	cluster_id TEXT NOT NULL REFERENCES clusters (cluster_id) ON DELETE CASCADE,
+	instance_id TEXT NOT NULL UNIQUE,
+	instance_type TEXT NOT NULL,
+	node_name TEXT NOT NULL,
+	ip_address TEXT NOT NULL,
+	created_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX nodes_by_cluster ON nodes (cluster_id, seq);
+
+-- Signature nonces seen within the skew window (auth.md), pruned past it.
+CREATE TABLE nonces (
+	access_key_id TEXT NOT NULL,
+	nonce TEXT NOT NULL,
+	seen_real_ms INTEGER NOT NULL,
+	PRIMARY KEY (access_key_id, nonce)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX nonces_by_time ON nonces (seen_real_ms);
+
+-- The request journal (admin.md section 2), a ring of at most --journal-max rows.
+CREATE TABLE journal (
+	seq INTEGER PRIMARY KEY,
+	real_ms INTEGER NOT NULL,
+	request_id TEXT NOT NULL,
+	account TEXT NOT NULL,
+	method TEXT NOT NULL,
+	path TEXT NOT NULL,
+	operation TEXT NOT NULL,
+	status INTEGER NOT NULL,
+	error_code TEXT NOT NULL DEFAULT '',
+	duration_ms REAL NOT NULL,
+	body TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE INDEX journal_by_operation ON journal (operation, seq);
+CREATE INDEX journal_by_account ON journal (account, seq);
+
+-- Fault rules (admin.md section 3); rule is the rule's JSON as posted.
+CREATE TABLE faults (
+	seq INTEGER PRIMARY KEY,
+	rule TEXT NOT NULL CHECK (json_valid(rule)),
+	remaining INTEGER,	-- NULL: unlimited
+	fired INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+-- The world (lifecycle.md section 6).
+CREATE TABLE world_vpcs (
+	id TEXT PRIMARY KEY,
+	region_id TEXT NOT NULL,
+	cidr TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE world_vswitches (
+	id TEXT PRIMARY KEY,
+	vpc_id TEXT NOT NULL,
+	zone_id TEXT NOT NULL,
+	cidr TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE world_security_groups (
+	id TEXT PRIMARY KEY,
+	vpc_id TEXT NOT NULL,
+	enterprise INTEGER NOT NULL CHECK (enterprise IN (0, 1))
+) STRICT;

@@ -134,10 +134,12 @@ static void
 on_write_done(struct db_job *job)
 {
 	struct http_req *r = job->arg;
+	struct http_server *srv = r->srv;
 
+	/* Once resumed, the connection's thread may finish and free r at any moment. */
 	r->phase = PHASE_RESUMED;
 	MHD_resume_connection(r->conn);
-	atomic_fetch_sub(&r->srv->suspended, 1);
+	atomic_fetch_sub(&srv->suspended, 1);
 }
 
 static enum err

@@ -49,6 +49,9 @@ static const char *const type_names[] = {
 	[T_OBJECT_ARRAY] = "array of objects",
 };
 
+static void violate(struct verdict *out, enum err err, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static void
 violate(struct verdict *out, enum err err, const char *path, const char *fmt, ...)
 {
