@@ -45,7 +45,7 @@ dispatch_call(struct call *call, const char *target)
 
 	call->operation = "Unknown";
 	if (!uri_parse_target(&call->req, target) ||
-	    (route = router_match(call->req.method, &call->req)) == NULL) {
+	    (route = router_match(routes, call->req.method, &call->req)) == NULL) {
 		call_reply_error(call, ERR_ACTION_NOT_FOUND, NULL, NULL);
 		return;
 	}

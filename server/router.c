@@ -42,9 +42,9 @@ pattern_match(const char *pattern, const char *path, struct request *req)
 }
 
 const struct route *
-router_match(const char *method, struct request *req)
+router_match(const struct route *table, const char *method, struct request *req)
 {
-	for (const struct route *r = routes; r->method != NULL; r++) {
+	for (const struct route *r = table; r->method != NULL; r++) {
 		if (strcmp(r->method, method) != 0)
 			continue;
 		if (pattern_match(r->pattern, req->path, req))

@@ -28,10 +28,12 @@ struct route {
 extern const struct route routes[];
 
 /*
- * Finds the route of method and req->path and fills req->params with the
- * decoded path parameters. Returns NULL when none matches (or a parameter
- * does not decode).
+ * Finds the route of method and req->path in table (terminated by a row
+ * with a NULL method) and fills req->params with the decoded path
+ * parameters. Returns NULL when none matches (or a parameter does not
+ * decode).
  */
-const struct route *router_match(const char *method, struct request *req);
+const struct route *router_match(const struct route *table, const char *method,
+    struct request *req);
 
 #endif
