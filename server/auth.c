@@ -17,7 +17,7 @@
 #include "auth.h"
 #include "uri.h"
 
-#define ROA_MAX_RESOURCES  5
+#define ROA_MAX_RESOURCES  10
 #define ACS3_MAX_SIGNED	   64
 #define MAX_DIGEST	   64	/* EVP_MAX_MD_SIZE */
 
@@ -253,6 +253,44 @@ query_pairs(const char *query, struct qpair **out, size_t *nout)
 	return true;
 }
 
+/*
+ * The request-targets a client may have signed: the one received and, when
+ * its path holds "%27", the same with a literal "'". The official Node.js
+ * clients encode path parameters with encodeURIComponent rules, which keep
+ * "'", sign that, and then Node's URL parser escapes it on the wire.
+ * Returns how many forms it wrote into forms (owned by the caller); 0 when
+ * out of memory.
+ */
+#define TARGET_FORMS 2
+
+static size_t
+target_forms(const char *target, char *forms[TARGET_FORMS])
+{
+	size_t plen = strcspn(target, "?");
+	struct sbuf b = {0};
+	bool quote = false;
+
+	if ((forms[0] = strdup(target)) == NULL)
+		return 0;
+	for (size_t i = 0; i < plen; i++) {
+		if (target[i] == '%' && i + 2 < plen && target[i + 1] == '2' && target[i + 2] == '7') {
+			sb_addc(&b, '\'');
+			i += 2;
+			quote = true;
+		} else {
+			sb_addc(&b, target[i]);
+		}
+	}
+	if (!quote) {
+		sb_free(&b);
+		return 1;
+	}
+	sb_add(&b, target + plen);
+	if ((forms[1] = sb_take(&b)) == NULL)
+		return 0;
+	return 2;
+}
+
 /* ---- Scheme 1: ROA HMAC-SHA1 ---- */
 
 static int
@@ -347,33 +385,32 @@ add_candidate(char **res, size_t *n, char *s, bool *oom)
  * known clients: a bare key for an empty value, the pairs as sent, a
  * trailing '?' with no query, and the raw request-target.
  */
-static size_t
-roa_resources(const char *target, char *res[ROA_MAX_RESOURCES], bool *oom)
+static void
+roa_resources(const char *target, char *res[ROA_MAX_RESOURCES], size_t *n, bool *oom)
 {
 	const char *q = strchr(target, '?');
 	size_t plen = q != NULL ? (size_t)(q - target) : strlen(target);
 	struct qpair *pairs = NULL;
-	size_t npairs = 0, n = 0;
+	size_t npairs = 0;
 
 	if (q == NULL) {
-		add_candidate(res, &n, strdup(target), oom);
-		return n;
+		add_candidate(res, n, strdup(target), oom);
+		return;
 	}
 	if (!query_pairs(q + 1, &pairs, &npairs)) {
 		*oom = true;
-		return 0;
+		return;
 	}
 	if (npairs == 0) {
-		add_candidate(res, &n, strndup(target, plen), oom);
-		add_candidate(res, &n, roa_resource(target, plen, NULL, 0, FORM_EQ), oom);
+		add_candidate(res, n, strndup(target, plen), oom);
+		add_candidate(res, n, roa_resource(target, plen, NULL, 0, FORM_EQ), oom);
 	} else {
-		add_candidate(res, &n, roa_resource(target, plen, pairs, npairs, FORM_EQ), oom);
-		add_candidate(res, &n, roa_resource(target, plen, pairs, npairs, FORM_BARE), oom);
-		add_candidate(res, &n, roa_resource(target, plen, pairs, npairs, FORM_AS_SENT), oom);
+		add_candidate(res, n, roa_resource(target, plen, pairs, npairs, FORM_EQ), oom);
+		add_candidate(res, n, roa_resource(target, plen, pairs, npairs, FORM_BARE), oom);
+		add_candidate(res, n, roa_resource(target, plen, pairs, npairs, FORM_AS_SENT), oom);
 	}
-	add_candidate(res, &n, strdup(target), oom);
+	add_candidate(res, n, strdup(target), oom);
 	qpairs_free(pairs, npairs);
-	return n;
 }
 
 /* Content-MD5, when sent, must be base64(MD5(body)). */
@@ -399,8 +436,8 @@ verify_roa(const struct auth_input *in, const struct auth_claim *claim, const ch
 {
 	static const char *const fixed[] = {"accept", "content-md5", "content-type", "date"};
 	struct sbuf prefix = {0};
-	char *res[ROA_MAX_RESOURCES] = {0};
-	size_t nres;
+	char *res[ROA_MAX_RESOURCES] = {0}, *forms[TARGET_FORMS] = {0};
+	size_t nres = 0, nforms;
 	bool oom = false, matched = false, body_ok = roa_body_ok(in);
 	enum err err = ERR_INTERNAL;
 
@@ -413,7 +450,10 @@ verify_roa(const struct auth_input *in, const struct auth_claim *claim, const ch
 		sb_addc(&prefix, '\n');
 	}
 	roa_canonical_headers(in, &prefix);
-	nres = roa_resources(in->target, res, &oom);
+	if ((nforms = target_forms(in->target, forms)) == 0)
+		goto done;
+	for (size_t f = 0; f < nforms; f++)
+		roa_resources(forms[f], res, &nres, &oom);
 	if (oom || prefix.oom || nres == 0)
 		goto done;
 	/* Every form is tried, so the time taken does not tell which one matched. */
@@ -440,6 +480,8 @@ verify_roa(const struct auth_input *in, const struct auth_claim *claim, const ch
 done:
 	for (size_t i = 0; i < ROA_MAX_RESOURCES; i++)
 		free(res[i]);
+	for (size_t f = 0; f < TARGET_FORMS; f++)
+		free(forms[f]);
 	sb_free(&prefix);
 	return err;
 }
@@ -569,20 +611,58 @@ acs3_content_ok(const struct auth_input *in, const char *header, const char *alg
 	return ok;
 }
 
+/*
+ * Computes the canonical request (into cr), the string to sign (into sts)
+ * and returns the hex signature (owned by the caller) of the request with
+ * target; NULL when out of memory or the digest is unavailable.
+ */
+static char *
+acs3_sign(const struct auth_input *in, const struct auth_claim *claim, const char *target,
+    const struct span *names, size_t nnames, const char *secret, struct sbuf *cr,
+    struct sbuf *sts)
+{
+	bool sm3 = claim->scheme == AUTH_SCHEME_ACS3_SM3;
+	const char *alg = sm3 ? "SM3" : "SHA256";
+	struct sbuf sig = {0};
+	unsigned char md[MAX_DIGEST];
+	size_t mdlen;
+
+	sb_add(cr, in->method);
+	sb_addc(cr, '\n');
+	acs3_canonical_uri(target, cr);
+	sb_addc(cr, '\n');
+	if (!acs3_canonical_query(target, cr))
+		return NULL;
+	sb_addc(cr, '\n');
+	for (size_t i = 0; i < nnames; i++)
+		acs3_header_line(in, &names[i], cr);
+	sb_addc(cr, '\n');
+	sb_addn(cr, claim->signed_headers, claim->signed_headers_len);
+	sb_addc(cr, '\n');
+	if (!digest(alg, in->body, in->body_len, md, &mdlen))
+		return NULL;
+	sb_add_hex(cr, md, mdlen);
+	if (cr->oom || !digest(alg, cr->s, cr->len, md, &mdlen))
+		return NULL;
+	sb_add(sts, sm3 ? "ACS3-HMAC-SM3" : "ACS3-HMAC-SHA256");
+	sb_addc(sts, '\n');
+	sb_add_hex(sts, md, mdlen);
+	if (sts->oom || !hmac(alg, secret, sts->s, sts->len, md, &mdlen))
+		return NULL;
+	sb_add_hex(&sig, md, mdlen);
+	return sb_take(&sig);
+}
+
 static enum err
 verify_acs3(const struct auth_input *in, const struct auth_claim *claim, const char *secret,
     struct auth_trace *trace, char *why, size_t whylen)
 {
-	bool sm3 = claim->scheme == AUTH_SCHEME_ACS3_SM3;
-	const char *alg = sm3 ? "SM3" : "SHA256";
-	const char *alg_name = sm3 ? "ACS3-HMAC-SM3" : "ACS3-HMAC-SHA256";
 	struct span names[ACS3_MAX_SIGNED];
 	size_t nnames;
-	bool has_host = false, body_ok;
-	struct sbuf cr = {0}, sts = {0}, sig = {0};
-	unsigned char md[MAX_DIGEST];
-	size_t mdlen;
+	bool has_host = false, body_ok, matched = false;
 	char claimed[2 * MAX_DIGEST];
+	size_t claimed_len = claim->signature_len, nforms;
+	char *forms[TARGET_FORMS] = {0};
 	enum err err = ERR_INTERNAL;
 
 	if (!acs3_signed_names(claim, names, &nnames)) {
@@ -610,53 +690,39 @@ verify_acs3(const struct auth_input *in, const struct auth_claim *claim, const c
 	}
 	body_ok = acs3_content_ok(in, "x-acs-content-sha256", "SHA256") &&
 	    acs3_content_ok(in, "x-acs-content-sm3", "SM3");
-
-	sb_add(&cr, in->method);
-	sb_addc(&cr, '\n');
-	acs3_canonical_uri(in->target, &cr);
-	sb_addc(&cr, '\n');
-	if (!acs3_canonical_query(in->target, &cr))
-		goto done;
-	sb_addc(&cr, '\n');
-	for (size_t i = 0; i < nnames; i++)
-		acs3_header_line(in, &names[i], &cr);
-	sb_addc(&cr, '\n');
-	sb_addn(&cr, claim->signed_headers, claim->signed_headers_len);
-	sb_addc(&cr, '\n');
-	if (!digest(alg, in->body, in->body_len, md, &mdlen))
-		goto done;
-	sb_add_hex(&cr, md, mdlen);
-	if (cr.oom || !digest(alg, cr.s, cr.len, md, &mdlen))
-		goto done;
-
-	sb_add(&sts, alg_name);
-	sb_addc(&sts, '\n');
-	sb_add_hex(&sts, md, mdlen);
-	if (sts.oom || !hmac(alg, secret, sts.s, sts.len, md, &mdlen))
-		goto done;
-	sb_add_hex(&sig, md, mdlen);
-	if (sig.oom)
-		goto done;
 	/* The signature is lower-case hex; accept a client that sends upper case. */
-	if (claim->signature_len <= sizeof(claimed)) {
-		for (size_t i = 0; i < claim->signature_len; i++) {
-			char c = claim->signature[i];
+	if (claim->signature_len > sizeof(claimed))
+		claimed_len = 0;
+	for (size_t i = 0; i < claimed_len; i++) {
+		char c = claim->signature[i];
 
-			claimed[i] = c >= 'A' && c <= 'F' ? (char)(c - 'A' + 'a') : c;
+		claimed[i] = c >= 'A' && c <= 'F' ? (char)(c - 'A' + 'a') : c;
+	}
+	if ((nforms = target_forms(in->target, forms)) == 0)
+		goto done;
+	for (size_t f = 0; f < nforms; f++) {
+		struct sbuf cr = {0}, sts = {0};
+		char *sig = acs3_sign(in, claim, forms[f], names, nnames, secret, &cr, &sts);
+
+		if (sig == NULL) {
+			sb_free(&cr);
+			sb_free(&sts);
+			goto done;
 		}
+		if (claimed_len > 0 && same_signature(claimed, claimed_len, sig))
+			matched = true;
+		free(sig);
+		if (f == 0 && trace != NULL) {
+			trace->canonical_request = sb_take(&cr);
+			trace->string_to_sign = sb_take(&sts);
+		}
+		sb_free(&cr);
+		sb_free(&sts);
 	}
-	err = claim->signature_len <= sizeof(claimed) && body_ok &&
-		same_signature(claimed, claim->signature_len, sig.s) ?
-	    ERR_OK :
-	    ERR_SIGNATURE_MISMATCH;
+	err = matched && body_ok ? ERR_OK : ERR_SIGNATURE_MISMATCH;
 done:
-	if (trace != NULL) {
-		trace->canonical_request = cr.oom ? NULL : sb_take(&cr);
-		trace->string_to_sign = sts.oom || sts.s == NULL ? NULL : sb_take(&sts);
-	}
-	sb_free(&cr);
-	sb_free(&sts);
-	sb_free(&sig);
+	for (size_t f = 0; f < TARGET_FORMS; f++)
+		free(forms[f]);
 	return err;
 }
 
