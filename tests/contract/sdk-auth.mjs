@@ -5,6 +5,7 @@
 // query values verify; an independent signer written from auth.md (ROA with
 // its resource variants, ACS3-HMAC-SHA256, ACS3-HMAC-SM3) is accepted; skewed
 // clocks and replayed captured requests are refused.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,13 @@ await run(async (tap) => {
     { access_key_id: KEY.id, access_key_secret: KEY.secret, account: 'default' },
     { access_key_id: OTHER.id, access_key_secret: OTHER.secret, account: 'tenant-2' },
   ]));
+  // A bad credentials file stops the daemon at start-up with one line and status 2.
+  const badFile = join(dir, 'bad.json');
+  writeFileSync(badFile, '[{"access_key_id":"k"}]');
+  for (const file of [badFile, join(dir, 'missing.json')]) {
+    const p = spawnSync(bin, ['--listen', '127.0.0.1:0', '--db', ':memory:', '--credentials', file], { encoding: 'utf8', timeout: 10000 });
+    tap.ok(p.status === 2 && p.stderr.trim().split('\n').length === 1 && p.stderr.includes(file), `bad --credentials ${file.slice(dir.length + 1)}: one line, exit 2`, `${p.status} ${p.stderr}`);
+  }
   const daemon = await startDaemon(bin, ['--db', ':memory:', '--auth', 'required', '--credentials', credFile]);
   const endpoint = `127.0.0.1:${daemon.port}`;
   const host = endpoint;
