@@ -591,35 +591,55 @@ acs3_canonical_query(const char *target, struct sbuf *b)
 	return true;
 }
 
-/* A content digest header, when sent, must be the hex digest of the body. */
+/* Writes the lower-case hex digest of the body into out (2 * MAX_DIGEST + 1 bytes). */
 static bool
-acs3_content_ok(const struct auth_input *in, const char *header, const char *alg)
+body_hex(const struct auth_input *in, const char *alg, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[MAX_DIGEST];
+	size_t mdlen;
+
+	if (!digest(alg, in->body, in->body_len, md, &mdlen))
+		return false;
+	for (size_t i = 0; i < mdlen; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * mdlen] = '\0';
+	return true;
+}
+
+/*
+ * A content digest header, when sent, must be the hex digest of the body;
+ * known is that digest when the caller has it already (else NULL).
+ */
+static bool
+acs3_content_ok(const struct auth_input *in, const char *header, const char *alg,
+    const char *known)
 {
 	const char *sent = auth_header(in, header);
-	unsigned char md[MAX_DIGEST];
-	struct sbuf hex = {0};
-	size_t mdlen;
-	bool ok;
+	char hex[2 * MAX_DIGEST + 1];
 
 	if (sent == NULL)
 		return true;
-	if (!digest(alg, in->body, in->body_len, md, &mdlen))
-		return false;
-	sb_add_hex(&hex, md, mdlen);
-	ok = !hex.oom && strcasecmp(sent, hex.s) == 0;
-	sb_free(&hex);
-	return ok;
+	if (known == NULL) {
+		if (!body_hex(in, alg, hex))
+			return false;
+		known = hex;
+	}
+	return strcasecmp(sent, known) == 0;
 }
 
 /*
  * Computes the canonical request (into cr), the string to sign (into sts)
  * and returns the hex signature (owned by the caller) of the request with
- * target; NULL when out of memory or the digest is unavailable.
+ * target, whose body digest is payload_hex; NULL when out of memory or the
+ * digest is unavailable.
  */
 static char *
 acs3_sign(const struct auth_input *in, const struct auth_claim *claim, const char *target,
-    const struct span *names, size_t nnames, const char *secret, struct sbuf *cr,
-    struct sbuf *sts)
+    const struct span *names, size_t nnames, const char *payload_hex, const char *secret,
+    struct sbuf *cr, struct sbuf *sts)
 {
 	bool sm3 = claim->scheme == AUTH_SCHEME_ACS3_SM3;
 	const char *alg = sm3 ? "SM3" : "SHA256";
@@ -639,9 +659,7 @@ acs3_sign(const struct auth_input *in, const struct auth_claim *claim, const cha
 	sb_addc(cr, '\n');
 	sb_addn(cr, claim->signed_headers, claim->signed_headers_len);
 	sb_addc(cr, '\n');
-	if (!digest(alg, in->body, in->body_len, md, &mdlen))
-		return NULL;
-	sb_add_hex(cr, md, mdlen);
+	sb_add(cr, payload_hex);
 	if (cr->oom || !digest(alg, cr->s, cr->len, md, &mdlen))
 		return NULL;
 	sb_add(sts, sm3 ? "ACS3-HMAC-SM3" : "ACS3-HMAC-SHA256");
@@ -657,9 +675,11 @@ static enum err
 verify_acs3(const struct auth_input *in, const struct auth_claim *claim, const char *secret,
     struct auth_trace *trace, char *why, size_t whylen)
 {
+	bool sm3 = claim->scheme == AUTH_SCHEME_ACS3_SM3;
 	struct span names[ACS3_MAX_SIGNED];
 	size_t nnames;
 	bool has_host = false, body_ok, matched = false;
+	char payload[2 * MAX_DIGEST + 1];
 	char claimed[2 * MAX_DIGEST];
 	size_t claimed_len = claim->signature_len, nforms;
 	char *forms[TARGET_FORMS] = {0};
@@ -688,8 +708,11 @@ verify_acs3(const struct auth_input *in, const struct auth_claim *claim, const c
 			return ERR_INCOMPLETE_SIGNATURE;
 		}
 	}
-	body_ok = acs3_content_ok(in, "x-acs-content-sha256", "SHA256") &&
-	    acs3_content_ok(in, "x-acs-content-sm3", "SM3");
+	/* The body is hashed once, for both the content header and the canonical request. */
+	if (!body_hex(in, sm3 ? "SM3" : "SHA256", payload))
+		return ERR_INTERNAL;
+	body_ok = acs3_content_ok(in, "x-acs-content-sha256", "SHA256", sm3 ? NULL : payload) &&
+	    acs3_content_ok(in, "x-acs-content-sm3", "SM3", sm3 ? payload : NULL);
 	/* The signature is lower-case hex; accept a client that sends upper case. */
 	if (claim->signature_len > sizeof(claimed))
 		claimed_len = 0;
@@ -702,7 +725,7 @@ verify_acs3(const struct auth_input *in, const struct auth_claim *claim, const c
 		goto done;
 	for (size_t f = 0; f < nforms; f++) {
 		struct sbuf cr = {0}, sts = {0};
-		char *sig = acs3_sign(in, claim, forms[f], names, nnames, secret, &cr, &sts);
+		char *sig = acs3_sign(in, claim, forms[f], names, nnames, payload, secret, &cr, &sts);
 
 		if (sig == NULL) {
 			sb_free(&cr);
