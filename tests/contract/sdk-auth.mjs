@@ -4,7 +4,8 @@
 // second key is a second account; special characters in path parameters and
 // query values verify; an independent signer written from auth.md (ROA with
 // its resource variants, ACS3-HMAC-SHA256, ACS3-HMAC-SM3) is accepted; skewed
-// clocks and replayed captured requests are refused.
+// clocks and replayed captured requests are refused. Then --auth off and the
+// default optional mode.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -214,6 +215,32 @@ await run(async (tap) => {
     }
   } finally {
     await daemon.stop();
+  }
+
+  // --auth off: nothing is checked, the AccessKeyId named is the account.
+  const off = await startDaemon(bin, ['--db', ':memory:', '--auth', 'off']);
+  try {
+    const x = sdk7(`127.0.0.1:${off.port}`, { id: 'tenant-x', secret: 'anything' });
+    const r = await x.create({ ...example, name: 'auth-off' });
+    tap.equal((await x.cluster(r.clusterId)).name, 'auth-off', '--auth off: any secret is accepted');
+    await expectFailure(tap, popCore(`127.0.0.1:${off.port}`, { id: 'tenant-y', secret: 'x' }).cluster(r.clusterId),
+      'ErrorClusterNotFound', '--auth off: another AccessKeyId is another account', 404);
+  } finally {
+    await off.stop();
+  }
+
+  // --auth optional (default): unsigned requests and the built-in testid share account "default".
+  const optional = await startDaemon(bin, ['--db', ':memory:']);
+  try {
+    const body = JSON.stringify({ ...example, name: 'auth-optional' });
+    const r = await send(optional.port, { method: 'POST', target: '/clusters', headers: { 'content-type': 'application/json' }, body });
+    tap.equal(r.status, 200, '--auth optional: an unsigned create is accepted');
+    const signed = popCore(`127.0.0.1:${optional.port}`, KEY);
+    tap.equal((await signed.cluster(r.json.cluster_id)).name, 'auth-optional', '--auth optional: testid reads the unsigned create (account default)');
+    await expectFailure(tap, popCore(`127.0.0.1:${optional.port}`, { id: KEY.id, secret: 'wrong' }).cluster(r.json.cluster_id),
+      'SignatureDoesNotMatch', '--auth optional: a signed request is still verified', 400);
+  } finally {
+    await optional.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
