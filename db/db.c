@@ -378,6 +378,20 @@ db_write_wait(struct db *db, enum err (*apply)(struct db_conn *conn, void *arg),
 	return w.job.result;
 }
 
+enum err
+db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, void *arg), void *arg)
+{
+	enum err err;
+
+	if (conn_exec(conn, "SAVEPOINT nested") != SQLITE_OK)
+		return ERR_INTERNAL;
+	err = apply(conn, arg);
+	if (err != ERR_OK)
+		conn_exec(conn, "ROLLBACK TO nested");
+	conn_exec(conn, "RELEASE nested");
+	return err;
+}
+
 int
 db_schema_version(struct db *db)
 {

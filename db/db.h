@@ -64,6 +64,14 @@ void db_write_submit(struct db *db, struct db_job *job);
 enum err db_write_wait(struct db *db, enum err (*apply)(struct db_conn *conn, void *arg),
     void *arg);
 
+/*
+ * Runs apply inside a nested savepoint of the writer's current job: when it
+ * returns anything but ERR_OK its changes alone are rolled back, and the
+ * job's earlier changes stay. For use inside a db_job's apply only.
+ */
+enum err db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, void *arg),
+    void *arg);
+
 /* The schema version the database is at (PRAGMA user_version). */
 int db_schema_version(struct db *db);
 

@@ -10,10 +10,12 @@
 
 #include "clock.h"
 #include "config.h"
+#include "credentials.h"
 #include "db.h"
 
 struct app {
 	const struct config *cfg;
+	const struct credentials *credentials;	/* read-only after start-up */
 	struct db *db;
 	struct vclock clock;
 	atomic_bool ready;	/* database migrated and listener bound */

@@ -151,5 +151,7 @@ call_finish(struct call *call)
 	free(call->account_owned);
 	if (call->state_free != NULL)
 		call->state_free(call->state);
+	if (call->auth_state_free != NULL)
+		call->auth_state_free(call->auth_state);
 	memset(call, 0, sizeof(*call));
 }

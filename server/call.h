@@ -75,6 +75,9 @@ struct call {
 	call_finish_fn finish;
 	void *state;		/* the handler's own data for apply/finish */
 	void (*state_free)(void *state);
+	/* The signature check's data (guard.c), freed with auth_state_free when the call ends. */
+	void *auth_state;
+	void (*auth_state_free)(void *state);
 };
 
 /* Returns the decoded value of query parameter key, or NULL. Borrowed. */

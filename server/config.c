@@ -135,7 +135,8 @@ opt_credential(struct config *cfg, const char *value, char *err, size_t errlen)
 	cr = &cfg->credentials[cfg->ncredentials];
 	cr->access_key_id = strndup(value, (size_t)(c1 - value));
 	cr->secret = c2 != NULL ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup(c1 + 1);
-	cr->account = c2 != NULL ? strdup(c2 + 1) : strdup("default");
+	/* lifecycle.md section 5: without an account, the key is its own account. */
+	cr->account = c2 != NULL ? strdup(c2 + 1) : strndup(value, (size_t)(c1 - value));
 	cfg->ncredentials++;
 	return cr->access_key_id != NULL && cr->secret != NULL && cr->account != NULL;
 }

@@ -6,13 +6,15 @@
 
 #include "app.h"
 #include "dispatch.h"
+#include "guard.h"
 #include "router.h"
 #include "uri.h"
 
 /*
  * The account of a call (lifecycle.md section 5): the AccessKeyId named by
  * the Authorization header of either scheme, or "default" when unsigned.
- * Until signatures are verified this is all the tenancy there is.
+ * This is the whole story with --auth off; otherwise guard_admit() replaces
+ * it with the account of the verified credential.
  */
 static void
 dispatch_account(struct call *call)
@@ -51,7 +53,10 @@ dispatch_call(struct call *call, const char *target)
 	}
 	call->operation = route->operation;
 	dispatch_account(call);
+	if ((route->flags & ROUTE_ADMIN) == 0 && !guard_admit(call))
+		return;
 	route->handler(call);
+	guard_commit(call);
 }
 
 void

@@ -56,6 +56,7 @@ main(int argc, char **argv)
 	struct config cfg;
 	struct app app = {.cfg = &cfg};
 	struct http_server *srv = NULL;
+	struct credentials *creds = NULL;
 	struct clock_boot boot;
 	char err[512];
 	sigset_t stop_signals;
@@ -77,8 +78,16 @@ main(int argc, char **argv)
 		config_finish(&cfg);
 		return 0;
 	}
+	/* A bad credentials file is a configuration error: one line, exit 2, like a bad flag. */
+	if ((creds = credentials_new(&cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "ackmock: %s\n", err);
+		config_finish(&cfg);
+		return 2;
+	}
+	app.credentials = creds;
 	if (cfg.check_config) {
 		config_print(&cfg);
+		credentials_free(creds);
 		config_finish(&cfg);
 		return 0;
 	}
@@ -123,6 +132,7 @@ done_clock:
 	clock_finish(&app.clock);
 done:
 	db_close(app.db);
+	credentials_free(creds);
 	config_finish(&cfg);
 	return status;
 }
