@@ -17,7 +17,7 @@ api_describe_task(struct call *call)
 	db_reader_release(call->app->db, conn);
 	if (err != ERR_OK)
 		call_reply_error(call, err, NULL, NULL);
-	else if (call_reply_json(call, 200, view_task(t)) != ERR_OK)
+	else if (call_reply_json(call, 200, view_task(t, clock_now(&call->app->clock))) != ERR_OK)
 		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
 	task_rec_free(t);
 }
