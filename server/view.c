@@ -133,8 +133,10 @@ derived_id(const char *cluster_id, const char *prefix, char out[32])
 	size_t n = (size_t)snprintf(out, 32, "%s", prefix);
 
 	for (int i = 0; i < 20 && n < 31; i++) {
-		if (i == 10)
+		if (i == 10) {
+			out[n] = '\0';
 			h = derived_hash(cluster_id, out);
+		}
 		out[n++] = alnum[h % 36];
 		h /= 36;
 	}
