@@ -133,7 +133,8 @@ spec_long(const cJSON *spec, const char *key, long fallback)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
 
 	if (cJSON_IsNumber(v))
-		return (long)v->valuedouble;
+		return v->valuedouble >= -1e9 && v->valuedouble <= 1e9 ? (long)v->valuedouble
+									: fallback;
 	if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
 		char *end;
 		long n = strtol(v->valuestring, &end, 10);
@@ -155,7 +156,7 @@ lifecycle_plan_create(const cJSON *spec, bool instant, const struct lifecycle_fa
 	long timeout = spec_long(spec, "timeout_mins", 60);
 
 	p.nodes = nodes < 0 ? 0 : nodes > 1000 ? 1000 : (int)nodes;
-	p.timeout_mins = timeout <= 0 ? 60 : (int)timeout;
+	p.timeout_mins = timeout <= 0 ? 60 : timeout > 1000000 ? 1000000 : (int)timeout;
 	p.rollback = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "disable_rollback"));
 	p.rollback_ms = stage_ms(STAGE_ROLLBACK, 0, instant);
 	plan_add(&p, STAGE_PREPARE_RESOURCES, instant);
@@ -252,6 +253,17 @@ copy_string(const cJSON *obj, const char *key, char *out, size_t len)
 	return true;
 }
 
+/* A number member of a plan within [0, 1e13] (virtual ms fit), or 0. */
+static double
+plan_number(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > 1e13)
+		return 0;
+	return v->valuedouble;
+}
+
 bool
 lifecycle_plan_parse(const char *json, struct lifecycle_plan *out)
 {
@@ -270,31 +282,26 @@ lifecycle_plan_parse(const char *json, struct lifecycle_plan *out)
 			break;
 	if (p.type == TASK_TYPE__COUNT)
 		goto done;
-	p.nodes = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "nodes"));
+	p.nodes = (int)(plan_number(doc, "nodes") > 100000 ? 100000 : plan_number(doc, "nodes"));
 	stages = cJSON_GetObjectItemCaseSensitive(doc, "stages");
 	cJSON_ArrayForEach(s, stages)
 	{
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(s, "name");
 		const cJSON *ms = cJSON_GetObjectItemCaseSensitive(s, "ms");
 
-		if (!cJSON_IsString(name) || !cJSON_IsNumber(ms) ||
-		    p.nstages == LIFECYCLE_MAX_STAGES)
+		if (!cJSON_IsString(name) || !cJSON_IsNumber(ms) || !(ms->valuedouble >= 0) ||
+		    ms->valuedouble > 1e13 || p.nstages == LIFECYCLE_MAX_STAGES)
 			goto done;
 		p.stages[p.nstages].stage = lifecycle_stage_find(name->valuestring);
 		p.stages[p.nstages].ms = (int64_t)ms->valuedouble;
-		if (p.stages[p.nstages].stage == STAGE__COUNT || p.stages[p.nstages].ms < 0)
+		if (p.stages[p.nstages].stage == STAGE__COUNT)
 			goto done;
 		p.nstages++;
 	}
-	p.timeout_mins =
-	    (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "timeout_mins"));
-	if (p.timeout_mins < 0)
-		p.timeout_mins = 0;
+	p.timeout_mins = (int)(plan_number(doc, "timeout_mins") > 1e6 ? 1e6
+								     : plan_number(doc, "timeout_mins"));
 	p.rollback = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "rollback"));
-	p.rollback_ms =
-	    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "rollback_ms"));
-	if (p.rollback_ms < 0)
-		p.rollback_ms = 0;
+	p.rollback_ms = (int64_t)plan_number(doc, "rollback_ms");
 	fault = cJSON_GetObjectItemCaseSensitive(doc, "fault");
 	if (fault != NULL) {
 		p.has_fault = copy_string(fault, "fail_at_stage", p.fault.stage,
