@@ -190,7 +190,7 @@ api_describe_cluster(struct call *call)
 
 
 	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
-	if (err == ERR_OK && strcmp(provision_state(c, now), "deleted") == 0)
+	if (err == ERR_OK && strcmp(view_cluster_state(c, now), "deleted") == 0)
 		err = ERR_CLUSTER_NOT_FOUND;
 	if (err == ERR_OK)
 		err = db_node_count(conn, c->cluster_id, now, &size);

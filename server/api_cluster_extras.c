@@ -13,7 +13,6 @@
 
 #include "api.h"
 #include "app.h"
-#include "provision.h"
 #include "store.h"
 #include "timefmt.h"
 #include "view.h"
@@ -160,7 +159,7 @@ api_describe_cluster_kubeconfig(struct call *call)
 		call_reply_error(call, err, NULL, NULL);
 		return;
 	}
-	if (strcmp(provision_state(c, now), "running") != 0) {
+	if (strcmp(view_cluster_state(c, now), "running") != 0) {
 		call_reply_error(call, ERR_CLUSTER_STATE,
 		    "the kubeconfig is available once the cluster is running", NULL);
 		goto done;

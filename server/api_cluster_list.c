@@ -13,7 +13,6 @@
 
 #include "api.h"
 #include "app.h"
-#include "provision.h"
 #include "store.h"
 #include "view.h"
 
@@ -78,7 +77,7 @@ api_cluster_find(struct call *call, int64_t now, struct cluster_rec **out)
 
 	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
 	db_reader_release(call->app->db, conn);
-	if (err == ERR_OK && strcmp(provision_state(c, now), "deleted") == 0) {
+	if (err == ERR_OK && strcmp(view_cluster_state(c, now), "deleted") == 0) {
 		cluster_rec_free(c);
 		return ERR_CLUSTER_NOT_FOUND;
 	}

@@ -18,6 +18,7 @@
 #include "lifecycle.h"
 #include "provision.h"
 #include "store.h"
+#include "view.h"
 
 #define FAULT_HEADER "x-ackmock-fail-at-stage"
 
@@ -538,7 +539,7 @@ modify_apply(struct db_conn *conn, struct call *call)
 	if ((err = db_settle_due(conn, now)) != ERR_OK ||
 	    (err = db_cluster_get(conn, call->account, call->req.params[0], &c)) != ERR_OK)
 		goto done;
-	state = provision_state(c, now);
+	state = view_cluster_state(c, now);
 	if (strcmp(state, "deleted") == 0) {
 		err = ERR_CLUSTER_NOT_FOUND;
 		goto done;

@@ -6,6 +6,7 @@
 
 #include "ids.h"
 #include "provision.h"
+#include "view.h"
 
 /* The address block of an auto-created VPC's vSwitch, and of vSwitches the world does not know. */
 #define AUTO_VSWITCH_CIDR    "192.168.0.0/24"
@@ -13,14 +14,6 @@
 
 /* An instance type when the request names none (a cluster without nodes has no use for it). */
 #define DEFAULT_INSTANCE_TYPE "ecs.g6.large"
-
-const char *
-provision_state(const struct cluster_rec *c, int64_t now)
-{
-	if (c->settle_state != NULL && c->settle_ms <= now)
-		return c->settle_state;
-	return c->state;
-}
 
 /* The node vSwitches of spec: worker_vswitch_ids, else vswitch_ids (create-cluster.md section 4). */
 static const cJSON *
@@ -179,7 +172,7 @@ provision_delete(struct db_conn *conn, const struct provision_delete_req *req)
 
 	if ((err = db_cluster_get(conn, req->account, req->cluster_id, &c)) != ERR_OK)
 		goto done;
-	state = provision_state(c, req->now);
+	state = view_cluster_state(c, req->now);
 	if (strcmp(state, "deleted") == 0) {
 		err = ERR_CLUSTER_NOT_FOUND;
 		goto done;

@@ -15,12 +15,6 @@
 #include "store.h"
 
 /*
- * The state c shows at virtual instant now: its stored state, or the
- * pending one once due. Borrowed from c.
- */
-const char *provision_state(const struct cluster_rec *c, int64_t now);
-
-/*
  * Inserts a new cluster c (state initial) and its create task t (state
  * running), both filled in from plan_json (a lifecycle_plan_json text):
  * when the task settles and how, when the cluster turns running, its load

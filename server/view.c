@@ -5,7 +5,6 @@
 #include <cjson/cJSON.h>
 
 #include "lifecycle.h"
-#include "provision.h"
 #include "timefmt.h"
 #include "view.h"
 
@@ -207,6 +206,14 @@ maintenance_window(const cJSON *spec)
 	return out;
 }
 
+const char *
+view_cluster_state(const struct cluster_rec *c, int64_t now)
+{
+	if (c->settle_state != NULL && c->settle_ms <= now)
+		return c->settle_state;
+	return c->state;
+}
+
 cJSON *
 view_cluster(const struct cluster_rec *c, int64_t now, int64_t size)
 {
@@ -230,7 +237,7 @@ view_cluster(const struct cluster_rec *c, int64_t now, int64_t size)
 	cJSON_AddStringToObject(out, "profile", spec_string(spec, "profile", "Default"));
 	cJSON_AddStringToObject(out, "cluster_spec",
 	    spec_string(spec, "cluster_spec", "ack.standard"));
-	cJSON_AddStringToObject(out, "state", provision_state(c, now));
+	cJSON_AddStringToObject(out, "state", view_cluster_state(c, now));
 	cJSON_AddNumberToObject(out, "size", (double)(size < 0 ? 0 : size));
 	add_time(out, "created", c->created_ms);
 	add_time(out, "updated",

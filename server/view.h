@@ -13,6 +13,12 @@
 
 struct cJSON;
 
+/*
+ * The state c shows at virtual instant now: its stored state, or the
+ * pending one once due (lifecycle.md section 1). Borrowed from c.
+ */
+const char *view_cluster_state(const struct cluster_rec *c, int64_t now);
+
 /* The cluster as it stands at now; size is its live node count. */
 struct cJSON *view_cluster(const struct cluster_rec *c, int64_t now, int64_t size);
 
