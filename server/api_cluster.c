@@ -190,6 +190,8 @@ api_describe_cluster(struct call *call)
 
 
 	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
+	if (err == ERR_OK && c->settle_state != NULL && c->settle_ms <= now)
+		provision_settle_soon(call->app, now);
 	if (err == ERR_OK && strcmp(view_cluster_state(c, now), "deleted") == 0)
 		err = ERR_CLUSTER_NOT_FOUND;
 	if (err == ERR_OK)

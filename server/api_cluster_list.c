@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "app.h"
+#include "provision.h"
 #include "store.h"
 #include "view.h"
 
@@ -77,6 +78,8 @@ api_cluster_find(struct call *call, int64_t now, struct cluster_rec **out)
 
 	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
 	db_reader_release(call->app->db, conn);
+	if (err == ERR_OK && c->settle_state != NULL && c->settle_ms <= now)
+		provision_settle_soon(call->app, now);
 	if (err == ERR_OK && strcmp(view_cluster_state(c, now), "deleted") == 0) {
 		cluster_rec_free(c);
 		return ERR_CLUSTER_NOT_FOUND;
@@ -96,12 +99,15 @@ filter_value(const struct call *call, const char *key)
 }
 
 static cJSON *
-clusters_array(struct cluster_rec **v, size_t n, int64_t now)
+clusters_array(struct call *call, struct cluster_rec **v, size_t n, int64_t now)
 {
 	cJSON *array = cJSON_CreateArray();
 
 	for (size_t i = 0; array != NULL && i < n; i++) {
 		cJSON *item = view_cluster(v[i], now, v[i]->size);
+
+		if (v[i]->settle_state != NULL && v[i]->settle_ms <= now)
+			provision_settle_soon(call->app, now);
 
 		if (item == NULL) {
 			cJSON_Delete(array);
@@ -130,7 +136,7 @@ reply_page(struct call *call, const struct cluster_filter *f)
 	db_reader_release(call->app->db, conn);
 	if (err != ERR_OK)
 		goto fail;
-	if ((array = clusters_array(v, n, now)) == NULL || (doc = cJSON_CreateObject()) == NULL) {
+	if ((array = clusters_array(call, v, n, now)) == NULL || (doc = cJSON_CreateObject()) == NULL) {
 		cJSON_Delete(array);
 		goto fail;
 	}
@@ -202,7 +208,7 @@ api_describe_clusters_legacy(struct call *call)
 		if ((err = db_cluster_list(conn, &f, now, offset, LEGACY_CHUNK, &v, &n, &total)) !=
 			ERR_OK)
 			break;
-		part = clusters_array(v, n, now);
+		part = clusters_array(call, v, n, now);
 		cluster_recs_free(v, n);
 		if (part == NULL || array == NULL) {
 			cJSON_Delete(part);

@@ -45,4 +45,14 @@ struct provision_delete_req {
  */
 enum err provision_delete(struct db_conn *conn, const struct provision_delete_req *req);
 
+struct app;
+
+/*
+ * Called by a read that saw a due transition (settle_ms <= now) still
+ * unsettled: queues one db_settle_due(now) on the writer, unless one is
+ * already queued, and returns at once. Reads never depend on it; it keeps
+ * the stored states current for whoever reads the tables directly.
+ */
+void provision_settle_soon(struct app *app, int64_t now);
+
 #endif
