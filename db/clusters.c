@@ -4,16 +4,56 @@
 #include "conn.h"
 #include "store.h"
 
+#define CLUSTER_COLUMNS                                                                   \
+	"c.seq, c.cluster_id, c.account, c.name, c.region_id, c.cluster_type, c.state,"    \
+	" c.created_ms, c.updated_ms, c.spec, c.settle_state, c.settle_ms, c.running_ms," \
+	" c.lb_id, c.lb_from_ms, c.lb_until_ms, c.api_ip"
+
+/* The filters of db_cluster_list; ?1 is the instant, ?2 the account. */
+#define CLUSTER_LIST_WHERE                                                                  \
+	" WHERE c.account = ?2"                                                            \
+	" AND (CASE WHEN c.settle_ms <= ?1 THEN c.settle_state ELSE c.state END) <> 'deleted'" \
+	" AND (?3 IS NULL OR instr(c.name, ?3) > 0)"                                       \
+	" AND (?4 IS NULL OR c.cluster_type = ?4)"                                         \
+	" AND (?5 IS NULL OR c.region_id = ?5)"                                            \
+	" AND (?6 IS NULL OR c.cluster_id = ?6)"                                           \
+	" AND (?7 IS NULL OR coalesce(json_extract(c.spec, '$.cluster_spec'), 'ack.standard') = ?7)" \
+	" AND (?8 IS NULL OR coalesce(json_extract(c.spec, '$.profile'), 'Default') = ?8)"
+
 static const char SQL_CLUSTER_INSERT[] =
     "INSERT INTO clusters (cluster_id, account, name, region_id, cluster_type, state,"
-    " created_ms, updated_ms, spec) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " created_ms, updated_ms, spec, settle_state, settle_ms, running_ms, lb_id, lb_from_ms,"
+    " lb_until_ms, api_ip)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
 static const char SQL_CLUSTER_GET[] =
-    "SELECT seq, cluster_id, account, name, region_id, cluster_type, state, created_ms,"
-    " updated_ms, spec FROM clusters WHERE cluster_id = ?1 AND account = ?2";
+    "SELECT " CLUSTER_COLUMNS " FROM clusters c WHERE c.cluster_id = ?1 AND c.account = ?2";
 
 static const char SQL_CLUSTER_NAME_LIVE[] =
     "SELECT 1 FROM clusters WHERE account = ?1 AND name = ?2 AND state <> 'deleted' LIMIT 1";
+
+static const char SQL_CLUSTER_LIST[] =
+    "SELECT " CLUSTER_COLUMNS ", (SELECT count(*) FROM nodes n WHERE n.cluster_id = c.cluster_id"
+    " AND n.created_ms <= ?1 AND (n.deleted_ms IS NULL OR n.deleted_ms > ?1))"
+    " FROM clusters c" CLUSTER_LIST_WHERE
+    " ORDER BY c.created_ms DESC, c.seq DESC LIMIT ?9 OFFSET ?10";
+
+static const char SQL_CLUSTER_COUNT[] = "SELECT count(*) FROM clusters c" CLUSTER_LIST_WHERE;
+
+static const char SQL_CLUSTER_SET_STATE[] =
+    "UPDATE clusters SET state = ?2, settle_state = ?3, settle_ms = ?4, updated_ms = ?5"
+    " WHERE cluster_id = ?1";
+
+static const char SQL_CLUSTER_MODIFY[] =
+    "UPDATE clusters SET name = ?2, spec = ?3, updated_ms = ?4 WHERE cluster_id = ?1";
+
+static const char SQL_SETTLE_CLUSTERS[] =
+    "UPDATE clusters SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
+    " settle_ms = NULL WHERE settle_ms <= ?1";
+
+static const char SQL_SETTLE_TASKS[] =
+    "UPDATE tasks SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
+    " settle_ms = NULL WHERE settle_ms <= ?1";
 
 void
 cluster_rec_free(struct cluster_rec *c)
@@ -27,7 +67,20 @@ cluster_rec_free(struct cluster_rec *c)
 	free(c->cluster_type);
 	free(c->state);
 	free(c->spec);
+	free(c->settle_state);
+	free(c->lb_id);
+	free(c->api_ip);
 	free(c);
+}
+
+void
+cluster_recs_free(struct cluster_rec **v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		cluster_rec_free(v[i]);
+	free(v);
 }
 
 enum err
@@ -47,10 +100,54 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 	sqlite3_bind_int64(st, 7, c->created_ms);
 	sqlite3_bind_int64(st, 8, c->updated_ms);
 	conn_bind_text(st, 9, c->spec);
+	/* A record without a pending transition has none, whatever its times say. */
+	conn_bind_text(st, 10, c->settle_state);
+	conn_bind_time(st, 11, c->settle_state != NULL ? c->settle_ms : STORE_NEVER);
+	conn_bind_time(st, 12, c->settle_state != NULL ? c->running_ms : STORE_NEVER);
+	conn_bind_text(st, 13, c->lb_id != NULL ? c->lb_id : "");
+	conn_bind_time(st, 14, c->lb_id != NULL ? c->lb_from_ms : STORE_NEVER);
+	conn_bind_time(st, 15, c->lb_id != NULL ? c->lb_until_ms : STORE_NEVER);
+	conn_bind_text(st, 16, c->api_ip != NULL ? c->api_ip : "");
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;
 	sqlite3_reset(st);
 	return err;
+}
+
+/* Reads the CLUSTER_COLUMNS of the current row; NULL when out of memory. */
+static struct cluster_rec *
+cluster_row(sqlite3_stmt *st)
+{
+	struct cluster_rec *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->seq = sqlite3_column_int64(st, 0);
+	c->cluster_id = conn_column_dup(st, 1);
+	c->account = conn_column_dup(st, 2);
+	c->name = conn_column_dup(st, 3);
+	c->region_id = conn_column_dup(st, 4);
+	c->cluster_type = conn_column_dup(st, 5);
+	c->state = conn_column_dup(st, 6);
+	c->created_ms = sqlite3_column_int64(st, 7);
+	c->updated_ms = sqlite3_column_int64(st, 8);
+	c->spec = conn_column_dup(st, 9);
+	c->settle_state = conn_column_dup(st, 10);
+	c->settle_ms = conn_column_time(st, 11);
+	c->running_ms = conn_column_time(st, 12);
+	c->lb_id = conn_column_dup(st, 13);
+	c->lb_from_ms = conn_column_time(st, 14);
+	c->lb_until_ms = conn_column_time(st, 15);
+	c->api_ip = conn_column_dup(st, 16);
+	c->size = -1;
+	if (c->cluster_id == NULL || c->account == NULL || c->name == NULL ||
+	    c->region_id == NULL || c->cluster_type == NULL || c->state == NULL ||
+	    c->spec == NULL || c->lb_id == NULL || c->api_ip == NULL ||
+	    (c->settle_state == NULL && sqlite3_column_type(st, 10) != SQLITE_NULL)) {
+		cluster_rec_free(c);
+		return NULL;
+	}
+	return c;
 }
 
 enum err
@@ -71,20 +168,7 @@ db_cluster_get(struct db_conn *conn, const char *account, const char *cluster_id
 		err = ERR_CLUSTER_NOT_FOUND;
 		goto done;
 	}
-	if (rc != SQLITE_ROW || (c = calloc(1, sizeof(*c))) == NULL)
-		goto done;
-	c->seq = sqlite3_column_int64(st, 0);
-	c->cluster_id = conn_column_dup(st, 1);
-	c->account = conn_column_dup(st, 2);
-	c->name = conn_column_dup(st, 3);
-	c->region_id = conn_column_dup(st, 4);
-	c->cluster_type = conn_column_dup(st, 5);
-	c->state = conn_column_dup(st, 6);
-	c->created_ms = sqlite3_column_int64(st, 7);
-	c->updated_ms = sqlite3_column_int64(st, 8);
-	c->spec = conn_column_dup(st, 9);
-	if (c->cluster_id == NULL || c->account == NULL || c->name == NULL ||
-	    c->region_id == NULL || c->cluster_type == NULL || c->state == NULL || c->spec == NULL)
+	if (rc != SQLITE_ROW || (c = cluster_row(st)) == NULL)
 		goto done;
 	*out = c;
 	c = NULL;
@@ -113,4 +197,126 @@ db_cluster_name_live(struct db_conn *conn, const char *account, const char *name
 	}
 	sqlite3_reset(st);
 	return err;
+}
+
+static void
+bind_filter(sqlite3_stmt *st, const struct cluster_filter *f, int64_t now)
+{
+	sqlite3_bind_int64(st, 1, now);
+	conn_bind_text(st, 2, f->account);
+	conn_bind_text(st, 3, f->name);
+	conn_bind_text(st, 4, f->cluster_type);
+	conn_bind_text(st, 5, f->region_id);
+	conn_bind_text(st, 6, f->cluster_id);
+	conn_bind_text(st, 7, f->cluster_spec);
+	conn_bind_text(st, 8, f->profile);
+}
+
+enum err
+db_cluster_list(struct db_conn *conn, const struct cluster_filter *f, int64_t now,
+    int64_t offset, int64_t limit, struct cluster_rec ***out, size_t *n, int64_t *total)
+{
+	sqlite3_stmt *count = conn_stmt(conn, SQL_CLUSTER_COUNT);
+	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_LIST);
+	struct cluster_rec **v = NULL;
+	size_t len = 0;
+	int64_t matches = 0;
+	enum err err = ERR_INTERNAL;
+	int rc;
+
+	if (count == NULL || st == NULL || limit < 0 || limit > 1000)
+		return ERR_INTERNAL;
+	/* One read transaction, so that the count and the page see one snapshot. */
+	if (conn_exec(conn, "BEGIN") != SQLITE_OK)
+		return ERR_INTERNAL;
+	bind_filter(count, f, now);
+	if (sqlite3_step(count) != SQLITE_ROW)
+		goto done;
+	matches = sqlite3_column_int64(count, 0);
+	if ((v = calloc((size_t)limit + 1, sizeof(*v))) == NULL)
+		goto done;
+	bind_filter(st, f, now);
+	sqlite3_bind_int64(st, 9, limit);
+	sqlite3_bind_int64(st, 10, offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == (size_t)limit || (v[len] = cluster_row(st)) == NULL)
+			goto done;
+		v[len]->size = sqlite3_column_int64(st, 17);
+		len++;
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	*out = v;
+	*n = len;
+	*total = matches;
+	v = NULL;
+	err = ERR_OK;
+done:
+	sqlite3_reset(count);
+	sqlite3_reset(st);
+	conn_exec(conn, "COMMIT");
+	cluster_recs_free(v, len);
+	return err;
+}
+
+enum err
+db_cluster_set_state(struct db_conn *conn, const char *cluster_id, const char *state,
+    const char *settle_state, int64_t settle_ms, int64_t updated_ms)
+{
+	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_SET_STATE);
+	enum err err = ERR_INTERNAL;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	conn_bind_text(st, 1, cluster_id);
+	conn_bind_text(st, 2, state);
+	conn_bind_text(st, 3, settle_state);
+	conn_bind_time(st, 4, settle_state != NULL ? settle_ms : STORE_NEVER);
+	sqlite3_bind_int64(st, 5, updated_ms);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		err = ERR_OK;
+	sqlite3_reset(st);
+	return err;
+}
+
+enum err
+db_cluster_modify(struct db_conn *conn, const char *cluster_id, const char *name,
+    const char *spec, int64_t updated_ms)
+{
+	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_MODIFY);
+	enum err err = ERR_INTERNAL;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	conn_bind_text(st, 1, cluster_id);
+	conn_bind_text(st, 2, name);
+	conn_bind_text(st, 3, spec);
+	sqlite3_bind_int64(st, 4, updated_ms);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		err = ERR_OK;
+	sqlite3_reset(st);
+	return err;
+}
+
+static enum err
+settle(struct db_conn *conn, const char *sql, int64_t now)
+{
+	sqlite3_stmt *st = conn_stmt(conn, sql);
+	enum err err = ERR_INTERNAL;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	sqlite3_bind_int64(st, 1, now);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		err = ERR_OK;
+	sqlite3_reset(st);
+	return err;
+}
+
+enum err
+db_settle_due(struct db_conn *conn, int64_t now)
+{
+	enum err err = settle(conn, SQL_SETTLE_CLUSTERS, now);
+
+	return err != ERR_OK ? err : settle(conn, SQL_SETTLE_TASKS, now);
 }

@@ -72,3 +72,19 @@ db_conn_error(struct db_conn *conn, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "%s", sqlite3_errmsg(conn->sqlite));
 }
+
+int
+conn_bind_time(sqlite3_stmt *st, int index, int64_t ms)
+{
+	if (ms == INT64_MAX)
+		return sqlite3_bind_null(st, index);
+	return sqlite3_bind_int64(st, index, ms);
+}
+
+int64_t
+conn_column_time(sqlite3_stmt *st, int column)
+{
+	if (sqlite3_column_type(st, column) == SQLITE_NULL)
+		return INT64_MAX;
+	return sqlite3_column_int64(st, column);
+}

@@ -7,6 +7,8 @@
 #ifndef ACKMOCK_DB_CONN_H
 #define ACKMOCK_DB_CONN_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "db.h"
@@ -37,5 +39,11 @@ int conn_bind_text(sqlite3_stmt *st, int index, const char *text);
 
 /* Returns a malloc'd copy of a text column, or NULL for NULL. */
 char *conn_column_dup(sqlite3_stmt *st, int column);
+
+/* Binds a time, or NULL for INT64_MAX (STORE_NEVER). */
+int conn_bind_time(sqlite3_stmt *st, int index, int64_t ms);
+
+/* Reads a time column; NULL reads as INT64_MAX (STORE_NEVER). */
+int64_t conn_column_time(sqlite3_stmt *st, int column);
 
 #endif

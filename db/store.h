@@ -9,6 +9,7 @@
 #define ACKMOCK_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -24,6 +25,15 @@ struct cluster_rec {
 	int64_t created_ms;
 	int64_t updated_ms;
 	char *spec;		/* JSON object text: the resolved attributes */
+	/* The lifecycle (lifecycle.md section 1); times are STORE_NEVER where the column is NULL. */
+	char *settle_state;	/* NULL: no pending transition */
+	int64_t settle_ms;
+	int64_t running_ms;
+	char *lb_id;
+	int64_t lb_from_ms;
+	int64_t lb_until_ms;
+	char *api_ip;
+	int64_t size;		/* live nodes at the list's instant; -1 when not read */
 };
 
 struct task_rec {
@@ -37,7 +47,36 @@ struct task_rec {
 	int64_t updated_ms;
 	char *parameters;	/* JSON object text */
 	char *plan;		/* JSON object text, the lifecycle's */
+	char *settle_state;	/* NULL: settled */
+	int64_t settle_ms;
 };
+
+/* A worker node (lifecycle.md section 4); it exists from created_ms until deleted_ms. */
+struct node_rec {
+	int64_t seq;
+	char *cluster_id;
+	char *instance_id;
+	char *instance_type;
+	char *node_name;
+	char *ip_address;
+	char *vswitch_key;
+	int64_t created_ms;
+	int64_t deleted_ms;	/* STORE_NEVER while it lives */
+};
+
+/* The filters of DescribeClustersV1 (api.md section 2); NULL members match everything. */
+struct cluster_filter {
+	const char *account;
+	const char *name;	/* substring */
+	const char *cluster_type;
+	const char *region_id;
+	const char *cluster_id;
+	const char *cluster_spec;
+	const char *profile;
+};
+
+/* A NULL time column, as records show it. */
+#define STORE_NEVER INT64_MAX
 
 struct clock_rec {
 	int64_t anchor_virtual_ms;
@@ -48,6 +87,12 @@ struct clock_rec {
 
 void cluster_rec_free(struct cluster_rec *c);
 void task_rec_free(struct task_rec *t);
+void node_rec_free(struct node_rec *n);
+
+/* Frees an array of n records returned by a list function, and the records. NULL-safe. */
+void cluster_recs_free(struct cluster_rec **v, size_t n);
+void task_recs_free(struct task_rec **v, size_t n);
+void node_recs_free(struct node_rec **v, size_t n);
 
 /* Inserts c (seq is assigned by the database and ignored here). */
 enum err db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c);
@@ -60,12 +105,59 @@ enum err db_cluster_get(struct db_conn *conn, const char *account, const char *c
 enum err db_cluster_name_live(struct db_conn *conn, const char *account, const char *name,
     bool *exists);
 
+/*
+ * Settles every cluster and task whose pending transition is due at now:
+ * state becomes settle_state and updated_ms the transition's instant.
+ * Writer only. Idempotent, and safe whenever now never goes backwards.
+ */
+enum err db_settle_due(struct db_conn *conn, int64_t now);
+
+/*
+ * One page of f's clusters that are not deleted at now, newest first
+ * (created_ms, then seq), with size filled; *total counts every match. The
+ * caller owns *out (an array of *n records; cluster_recs_free).
+ */
+enum err db_cluster_list(struct db_conn *conn, const struct cluster_filter *f, int64_t now,
+    int64_t offset, int64_t limit, struct cluster_rec ***out, size_t *n, int64_t *total);
+
+/* Sets a cluster's state and pending transition (settle_state NULL: none). */
+enum err db_cluster_set_state(struct db_conn *conn, const char *cluster_id, const char *state,
+    const char *settle_state, int64_t settle_ms, int64_t updated_ms);
+
+/* Replaces a cluster's name and spec (ModifyCluster). */
+enum err db_cluster_modify(struct db_conn *conn, const char *cluster_id, const char *name,
+    const char *spec, int64_t updated_ms);
+
 /* Inserts t. */
 enum err db_task_insert(struct db_conn *conn, const struct task_rec *t);
 
 /* The task of account with that id; ERR_TASK_NOT_FOUND if none. */
 enum err db_task_get(struct db_conn *conn, const char *account, const char *task_id,
     struct task_rec **out);
+
+/* One page of a cluster's tasks, newest first; like db_cluster_list. */
+enum err db_task_list(struct db_conn *conn, const char *account, const char *cluster_id,
+    int64_t offset, int64_t limit, struct task_rec ***out, size_t *n, int64_t *total);
+
+/* Inserts n. */
+enum err db_node_insert(struct db_conn *conn, const struct node_rec *n);
+
+/* How many nodes ever drew an address from vswitch_key: the next address's index. */
+enum err db_node_count_vswitch(struct db_conn *conn, const char *vswitch_key, int64_t *count);
+
+/* The CIDR of a world vSwitch into out; *found false when the world does not know id. */
+enum err db_world_vswitch_cidr(struct db_conn *conn, const char *id, char *out, size_t len,
+    bool *found);
+
+/* The number of a cluster's nodes that exist at now. */
+enum err db_node_count(struct db_conn *conn, const char *cluster_id, int64_t now, int64_t *count);
+
+/* One page of a cluster's nodes that exist at now, oldest first; like db_cluster_list. */
+enum err db_node_list(struct db_conn *conn, const char *cluster_id, int64_t now, int64_t offset,
+    int64_t limit, struct node_rec ***out, size_t *n, int64_t *total);
+
+/* Marks the cluster's nodes that still live at at_ms as released at at_ms. */
+enum err db_node_release(struct db_conn *conn, const char *cluster_id, int64_t at_ms);
 
 /* Reads the clock row; *found is false on a new database. */
 enum err db_clock_load(struct db_conn *conn, struct clock_rec *out, bool *found);

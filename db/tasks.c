@@ -4,13 +4,24 @@
 #include "conn.h"
 #include "store.h"
 
+#define TASK_COLUMNS                                                                   \
+	"seq, task_id, cluster_id, account, task_type, state, created_ms, updated_ms," \
+	" parameters, plan, settle_state, settle_ms"
+
 static const char SQL_TASK_INSERT[] =
     "INSERT INTO tasks (task_id, cluster_id, account, task_type, state, created_ms,"
-    " updated_ms, parameters, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " updated_ms, parameters, plan, settle_state, settle_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 static const char SQL_TASK_GET[] =
-    "SELECT seq, task_id, cluster_id, account, task_type, state, created_ms, updated_ms,"
-    " parameters, plan FROM tasks WHERE task_id = ?1 AND account = ?2";
+    "SELECT " TASK_COLUMNS " FROM tasks WHERE task_id = ?1 AND account = ?2";
+
+static const char SQL_TASK_LIST[] =
+    "SELECT " TASK_COLUMNS " FROM tasks WHERE cluster_id = ?1 AND account = ?2"
+    " ORDER BY created_ms DESC, seq DESC LIMIT ?3 OFFSET ?4";
+
+static const char SQL_TASK_COUNT[] =
+    "SELECT count(*) FROM tasks WHERE cluster_id = ?1 AND account = ?2";
 
 void
 task_rec_free(struct task_rec *t)
@@ -24,7 +35,18 @@ task_rec_free(struct task_rec *t)
 	free(t->state);
 	free(t->parameters);
 	free(t->plan);
+	free(t->settle_state);
 	free(t);
+}
+
+void
+task_recs_free(struct task_rec **v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		task_rec_free(v[i]);
+	free(v);
 }
 
 enum err
@@ -44,10 +66,41 @@ db_task_insert(struct db_conn *conn, const struct task_rec *t)
 	sqlite3_bind_int64(st, 7, t->updated_ms);
 	conn_bind_text(st, 8, t->parameters != NULL ? t->parameters : "{}");
 	conn_bind_text(st, 9, t->plan != NULL ? t->plan : "{}");
+	conn_bind_text(st, 10, t->settle_state);
+	conn_bind_time(st, 11, t->settle_state != NULL ? t->settle_ms : STORE_NEVER);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;
 	sqlite3_reset(st);
 	return err;
+}
+
+/* Reads the TASK_COLUMNS of the current row; NULL when out of memory. */
+static struct task_rec *
+task_row(sqlite3_stmt *st)
+{
+	struct task_rec *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->seq = sqlite3_column_int64(st, 0);
+	t->task_id = conn_column_dup(st, 1);
+	t->cluster_id = conn_column_dup(st, 2);
+	t->account = conn_column_dup(st, 3);
+	t->task_type = conn_column_dup(st, 4);
+	t->state = conn_column_dup(st, 5);
+	t->created_ms = sqlite3_column_int64(st, 6);
+	t->updated_ms = sqlite3_column_int64(st, 7);
+	t->parameters = conn_column_dup(st, 8);
+	t->plan = conn_column_dup(st, 9);
+	t->settle_state = conn_column_dup(st, 10);
+	t->settle_ms = conn_column_time(st, 11);
+	if (t->task_id == NULL || t->cluster_id == NULL || t->account == NULL ||
+	    t->task_type == NULL || t->state == NULL || t->parameters == NULL || t->plan == NULL ||
+	    (t->settle_state == NULL && sqlite3_column_type(st, 10) != SQLITE_NULL)) {
+		task_rec_free(t);
+		return NULL;
+	}
+	return t;
 }
 
 enum err
@@ -67,20 +120,7 @@ db_task_get(struct db_conn *conn, const char *account, const char *task_id, stru
 		err = ERR_TASK_NOT_FOUND;
 		goto done;
 	}
-	if (rc != SQLITE_ROW || (t = calloc(1, sizeof(*t))) == NULL)
-		goto done;
-	t->seq = sqlite3_column_int64(st, 0);
-	t->task_id = conn_column_dup(st, 1);
-	t->cluster_id = conn_column_dup(st, 2);
-	t->account = conn_column_dup(st, 3);
-	t->task_type = conn_column_dup(st, 4);
-	t->state = conn_column_dup(st, 5);
-	t->created_ms = sqlite3_column_int64(st, 6);
-	t->updated_ms = sqlite3_column_int64(st, 7);
-	t->parameters = conn_column_dup(st, 8);
-	t->plan = conn_column_dup(st, 9);
-	if (t->task_id == NULL || t->cluster_id == NULL || t->account == NULL ||
-	    t->task_type == NULL || t->state == NULL || t->parameters == NULL || t->plan == NULL)
+	if (rc != SQLITE_ROW || (t = task_row(st)) == NULL)
 		goto done;
 	*out = t;
 	t = NULL;
@@ -88,5 +128,52 @@ db_task_get(struct db_conn *conn, const char *account, const char *task_id, stru
 done:
 	sqlite3_reset(st);
 	task_rec_free(t);
+	return err;
+}
+
+enum err
+db_task_list(struct db_conn *conn, const char *account, const char *cluster_id, int64_t offset,
+    int64_t limit, struct task_rec ***out, size_t *n, int64_t *total)
+{
+	sqlite3_stmt *count = conn_stmt(conn, SQL_TASK_COUNT);
+	sqlite3_stmt *st = conn_stmt(conn, SQL_TASK_LIST);
+	struct task_rec **v = NULL;
+	size_t len = 0;
+	int64_t matches = 0;
+	enum err err = ERR_INTERNAL;
+	int rc;
+
+	if (count == NULL || st == NULL || limit < 0 || limit > 1000)
+		return ERR_INTERNAL;
+	if (conn_exec(conn, "BEGIN") != SQLITE_OK)
+		return ERR_INTERNAL;
+	conn_bind_text(count, 1, cluster_id);
+	conn_bind_text(count, 2, account);
+	if (sqlite3_step(count) != SQLITE_ROW)
+		goto done;
+	matches = sqlite3_column_int64(count, 0);
+	if ((v = calloc((size_t)limit + 1, sizeof(*v))) == NULL)
+		goto done;
+	conn_bind_text(st, 1, cluster_id);
+	conn_bind_text(st, 2, account);
+	sqlite3_bind_int64(st, 3, limit);
+	sqlite3_bind_int64(st, 4, offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == (size_t)limit || (v[len] = task_row(st)) == NULL)
+			goto done;
+		len++;
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	*out = v;
+	*n = len;
+	*total = matches;
+	v = NULL;
+	err = ERR_OK;
+done:
+	sqlite3_reset(count);
+	sqlite3_reset(st);
+	conn_exec(conn, "COMMIT");
+	task_recs_free(v, len);
 	return err;
 }

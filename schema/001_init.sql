@@ -21,11 +21,24 @@ CREATE TABLE clusters (
 	created_ms INTEGER NOT NULL,
 	updated_ms INTEGER NOT NULL,
 	-- The resolved attributes (create-cluster.md section 4) as a JSON object; never a secret.
-	spec TEXT NOT NULL CHECK (json_valid(spec))
+	spec TEXT NOT NULL CHECK (json_valid(spec)),
+	-- The pending transition of the current create or delete task (lifecycle.md section 1):
+	-- state turns settle_state at virtual instant settle_ms; a write settles it once due.
+	settle_state TEXT CHECK (settle_state IN ('initial', 'running', 'failed', 'deleting', 'deleted')),
+	settle_ms INTEGER,
+	-- When the cluster turns (or turned) running; NULL if its creation fails.
+	running_ms INTEGER,
+	-- The API server's load balancer, which exists from lb_from_ms until lb_until_ms (NULL: never).
+	lb_id TEXT NOT NULL DEFAULT '',
+	lb_from_ms INTEGER,
+	lb_until_ms INTEGER,
+	-- The intranet address of the API server.
+	api_ip TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
 CREATE INDEX clusters_by_account ON clusters (account, created_ms DESC, seq DESC);
 CREATE INDEX clusters_by_name ON clusters (account, name) WHERE state <> 'deleted';
+CREATE INDEX clusters_settle ON clusters (settle_ms) WHERE settle_ms IS NOT NULL;
 
 CREATE TABLE tasks (
 	seq INTEGER PRIMARY KEY,
@@ -38,10 +51,14 @@ CREATE TABLE tasks (
 	updated_ms INTEGER NOT NULL,
 	parameters TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(parameters)),
 	-- What the lifecycle needs to replay the task: stage plan, timeout, injected failure.
-	plan TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(plan))
+	plan TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(plan)),
+	-- state turns settle_state at virtual instant settle_ms (see clusters).
+	settle_state TEXT CHECK (settle_state IN ('running', 'success', 'failed')),
+	settle_ms INTEGER
 ) STRICT;
 
 CREATE INDEX tasks_by_cluster ON tasks (cluster_id, created_ms DESC, seq DESC);
+CREATE INDEX tasks_settle ON tasks (settle_ms) WHERE settle_ms IS NOT NULL;
 
 -- Worker nodes, created when a create task's CreateWorkerNodes stage ends (lifecycle.md section 4).
 CREATE TABLE nodes (
@@ -51,10 +68,15 @@ CREATE TABLE nodes (
 	instance_type TEXT NOT NULL,
 	node_name TEXT NOT NULL,
 	ip_address TEXT NOT NULL,
-	created_ms INTEGER NOT NULL
+	created_ms INTEGER NOT NULL,
+	-- The vSwitch the address came from ("auto:<cluster_id>" for an auto-created VPC).
+	vswitch_key TEXT NOT NULL DEFAULT '',
+	-- When the node is released (rollback or delete); NULL while it lives.
+	deleted_ms INTEGER
 ) STRICT;
 
 CREATE INDEX nodes_by_cluster ON nodes (cluster_id, seq);
+CREATE INDEX nodes_by_vswitch ON nodes (vswitch_key);
 
 -- Signature nonces seen within the skew window (auth.md), pruned past it.
 CREATE TABLE nonces (

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "ids.h"
 #include "jsonbody.h"
+#include "provision.h"
 #include "store.h"
 #include "validate.h"
 #include "view.h"
@@ -25,6 +26,7 @@ struct create_state {
 	char *region_id;
 	char *cluster_type;
 	char *spec;		/* resolved attributes, JSON text */
+	char *plan;		/* the create task's lifecycle plan, JSON text */
 	int64_t now_ms;
 	char message[256];	/* a stateful rule's message, when it failed */
 };
@@ -40,6 +42,7 @@ create_state_free(void *p)
 	free(st->region_id);
 	free(st->cluster_type);
 	free(st->spec);
+	free(st->plan);
 	free(st);
 }
 
@@ -70,6 +73,9 @@ create_apply(struct db_conn *conn, struct call *call)
 	bool taken;
 	enum err err;
 
+	/* A cluster whose delete task has ended frees its name: settle before looking. */
+	if ((err = db_settle_due(conn, clock_now(&call->app->clock))) != ERR_OK)
+		return err;
 	/* S1: the writer runs one job at a time, so this check and the insert are atomic. */
 	if ((err = db_cluster_name_live(conn, call->account, st->name, &taken)) != ERR_OK)
 		return err;
@@ -78,9 +84,7 @@ create_apply(struct db_conn *conn, struct call *call)
 		    "cluster name %s already exist in your clusters", st->name);
 		return ERR_CLUSTER_NAME_EXISTS;
 	}
-	if ((err = db_cluster_insert(conn, &c)) != ERR_OK)
-		return err;
-	return db_task_insert(conn, &t);
+	return provision_create(conn, &c, &t, st->plan);
 }
 
 static void
@@ -162,6 +166,8 @@ api_create_cluster(struct call *call)
 	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
 	    st->spec == NULL)
 		goto internal;
+	if (!api_plan_create(call, spec, &st->plan))
+		goto done;
 	call_defer_write(call, create_apply, create_finish, st, create_state_free);
 	st = NULL;
 	goto done;
@@ -179,15 +185,21 @@ api_describe_cluster(struct call *call)
 {
 	struct db_conn *conn = db_reader_acquire(call->app->db);
 	struct cluster_rec *c = NULL;
+	int64_t now = clock_now(&call->app->clock), size = 0;
 	enum err err;
 
+
 	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
-	db_reader_release(call->app->db, conn);
-	if (err == ERR_OK && strcmp(c->state, "deleted") == 0)
+	if (err == ERR_OK && c->settle_state != NULL && c->settle_ms <= now)
+		provision_settle_soon(call->app, now);
+	if (err == ERR_OK && strcmp(view_cluster_state(c, now), "deleted") == 0)
 		err = ERR_CLUSTER_NOT_FOUND;
+	if (err == ERR_OK)
+		err = db_node_count(conn, c->cluster_id, now, &size);
+	db_reader_release(call->app->db, conn);
 	if (err != ERR_OK) {
 		call_reply_error(call, err, NULL, NULL);
-	} else if (call_reply_json(call, 200, view_cluster(c)) != ERR_OK) {
+	} else if (call_reply_json(call, 200, view_cluster(c, now, size)) != ERR_OK) {
 		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
 	}
 	cluster_rec_free(c);

@@ -19,6 +19,7 @@ struct app {
 	struct db *db;
 	struct vclock clock;
 	atomic_bool ready;	/* database migrated and listener bound */
+	atomic_bool settle_queued;	/* a read-triggered settle is queued (provision.c) */
 };
 
 #endif

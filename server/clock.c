@@ -25,6 +25,7 @@ clock_init(struct vclock *clk, const struct clock_rec *rec)
 {
 	pthread_mutex_init(&clk->lock, NULL);
 	clk->rec = *rec;
+	clk->high_water = INT64_MIN;
 }
 
 void
@@ -40,6 +41,9 @@ clock_now(struct vclock *clk)
 
 	pthread_mutex_lock(&clk->lock);
 	now = clock_virtual_at(&clk->rec, timefmt_real_now_ms());
+	if (now < clk->high_water)
+		now = clk->high_water;
+	clk->high_water = now;
 	pthread_mutex_unlock(&clk->lock);
 	return now;
 }

@@ -16,6 +16,7 @@
 struct vclock {
 	pthread_mutex_t lock;
 	struct clock_rec rec;
+	int64_t high_water;	/* the latest time handed out: virtual time never goes back */
 };
 
 /* The virtual time of rec at real time real_ms. Pure. */
@@ -33,7 +34,11 @@ void clock_init(struct vclock *clk, const struct clock_rec *rec);
 /* Destroys clk's mutex. */
 void clock_finish(struct vclock *clk);
 
-/* The current virtual time in milliseconds. */
+/*
+ * The current virtual time in milliseconds. Never less than a time it
+ * returned before, even if the real clock steps back: states computed from
+ * it (and settled into the database) can then never be undone.
+ */
 int64_t clock_now(struct vclock *clk);
 
 /* Copies the current record into out. */

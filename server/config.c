@@ -100,6 +100,13 @@ opt_instant(struct config *cfg, const char *value, char *err, size_t errlen)
 }
 
 static bool
+opt_test_hooks(struct config *cfg, const char *value, char *err, size_t errlen)
+{
+	cfg->test_hooks = true;
+	return true;
+}
+
+static bool
 opt_auth(struct config *cfg, const char *value, char *err, size_t errlen)
 {
 	if (strcmp(value, "off") == 0)
@@ -273,6 +280,7 @@ static const struct option_row options[] = {
 	{ "db",			"ACKMOCK_DB",			true,	opt_db,			"SQLite database file (default ackmock.db; :memory: for a throwaway run)" },
 	{ "time-scale",		"ACKMOCK_TIME_SCALE",		true,	opt_time_scale,		"virtual seconds per real second (default 60)" },
 	{ "instant",		"ACKMOCK_INSTANT",		false,	opt_instant,		"every task completes at creation time" },
+	{ "test-hooks",		"ACKMOCK_TEST_HOOKS",		false,	opt_test_hooks,		"test only: honour the x-ackmock-fail-at-stage request header" },
 	{ "auth",		"ACKMOCK_AUTH",			true,	opt_auth,		"off, optional or required (default optional)" },
 	{ "credential",		"ACKMOCK_CREDENTIAL",		true,	opt_credential,		"AK:SECRET[:ACCOUNT], repeatable (default testid:testsecret)" },
 	{ "credentials",	"ACKMOCK_CREDENTIALS",		true,	opt_credentials_file,	"JSON file of [{access_key_id, access_key_secret, account}]" },
@@ -450,6 +458,7 @@ config_print(const struct config *cfg)
 	printf("db = %s\n", cfg->db_path);
 	printf("time_scale = %g\n", cfg->time_scale);
 	printf("instant = %s\n", cfg->instant ? "true" : "false");
+	printf("test_hooks = %s\n", cfg->test_hooks ? "true" : "false");
 	printf("auth = %s\n", auth_names[cfg->auth]);
 	if (cfg->ncredentials == 0 && cfg->credentials_file == NULL)
 		printf("credential = testid (built in, account default)\n");

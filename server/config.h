@@ -28,6 +28,7 @@ struct config {
 	char *db_path;
 	double time_scale;
 	bool instant;
+	bool test_hooks;	/* test only: x-ackmock-fail-at-stage injects a task failure */
 	enum auth_mode auth;
 	struct credential credentials[CONFIG_MAX_CREDENTIALS];
 	size_t ncredentials;

@@ -39,7 +39,10 @@ clock_boot_apply(struct db_conn *conn, void *arg)
 		boot->rec = (struct clock_rec){real, real, boot->scale, false};
 	else
 		clock_rescale(&boot->rec, real, boot->scale);
-	return db_clock_save(conn, &boot->rec);
+	if ((err = db_clock_save(conn, &boot->rec)) != ERR_OK)
+		return err;
+	/* Write back what became due while the daemon was down (reads would compute it anyway). */
+	return db_settle_due(conn, clock_virtual_at(&boot->rec, real));
 }
 
 static int

@@ -1,7 +1,8 @@
 /*
- * The wire shapes of stored objects: DescribeClusterDetail's cluster
- * (api.md section 3) and DescribeTaskInfo's task (lifecycle.md section 3).
- * Pure: records in, cJSON out (owned by the caller, NULL when out of memory).
+ * The wire shapes of stored objects at a virtual instant: the cluster
+ * (api.md section 3), the task (lifecycle.md section 3), nodes, the
+ * simulated resources, the kubeconfig. Pure: records in, cJSON out (owned by
+ * the caller, NULL when out of memory).
  */
 #ifndef ACKMOCK_VIEW_H
 #define ACKMOCK_VIEW_H
@@ -12,7 +13,28 @@
 
 struct cJSON;
 
-struct cJSON *view_cluster(const struct cluster_rec *c);
-struct cJSON *view_task(const struct task_rec *t);
+/*
+ * The state c shows at virtual instant now: its stored state, or the
+ * pending one once due (lifecycle.md section 1). Borrowed from c.
+ */
+const char *view_cluster_state(const struct cluster_rec *c, int64_t now);
+
+/* The cluster as it stands at now; size is its live node count. */
+struct cJSON *view_cluster(const struct cluster_rec *c, int64_t now, int64_t size);
+
+/* DescribeTaskInfo's body at now, computed from the task's plan. */
+struct cJSON *view_task(const struct task_rec *t, int64_t now);
+
+/* A DescribeClusterTasks item: task_id, task_type, state, created, updated, error. */
+struct cJSON *view_task_brief(const struct task_rec *t, int64_t now);
+
+/* A DescribeClusterNodes item for node n of cluster c. */
+struct cJSON *view_node(const struct node_rec *n, const struct cluster_rec *c);
+
+/* DescribeClusterResources' array at now. */
+struct cJSON *view_resources(const struct cluster_rec *c, int64_t now);
+
+/* The cluster's kubeconfig YAML, malloc'd; NULL when out of memory. */
+char *view_kubeconfig(const struct cluster_rec *c);
 
 #endif

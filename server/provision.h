@@ -1,0 +1,58 @@
+/*
+ * The write side of the lifecycle: what a create, delete or modify stores
+ * so that lifecycle.c can later compute every read from it. Each function
+ * runs on the database writer, inside the caller's job, and fails with the
+ * enum err it returns (nothing is written then: the job's savepoint rolls
+ * back).
+ */
+#ifndef ACKMOCK_PROVISION_H
+#define ACKMOCK_PROVISION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lifecycle.h"
+#include "store.h"
+
+/*
+ * Inserts a new cluster c (state initial) and its create task t (state
+ * running), both filled in from plan_json (a lifecycle_plan_json text):
+ * when the task settles and how, when the cluster turns running, its load
+ * balancer and its nodes (inserted now, each existing from the instant
+ * CreateWorkerNodes ends). c and t are borrowed; their lifecycle fields are
+ * overwritten.
+ */
+enum err provision_create(struct db_conn *conn, struct cluster_rec *c, struct task_rec *t,
+    const char *plan_json);
+
+/* What DeleteCluster asks for, after its query was validated. */
+struct provision_delete_req {
+	const char *account;
+	const char *cluster_id;
+	const char *task_id;	/* the new task's id */
+	const char *parameters;	/* JSON object text stored with the task */
+	bool keep_network;	/* retain_all_resources: DeleteNetwork is skipped */
+	bool instant;
+	const struct lifecycle_fault *fault;	/* NULL: none */
+	int64_t now;
+};
+
+/*
+ * Starts deleting a cluster: ERR_CLUSTER_NOT_FOUND, ERR_DELETION_PROTECTION
+ * or ERR_CLUSTER_STATE (initial or deleting) when it may not be, else the
+ * delete task, the cluster deleting until the task settles, its nodes
+ * released when DeleteWorkerNodes ends.
+ */
+enum err provision_delete(struct db_conn *conn, const struct provision_delete_req *req);
+
+struct app;
+
+/*
+ * Called by a read that saw a due transition (settle_ms <= now) still
+ * unsettled: queues one db_settle_due(now) on the writer, unless one is
+ * already queued, and returns at once. Reads never depend on it; it keeps
+ * the stored states current for whoever reads the tables directly.
+ */
+void provision_settle_soon(struct app *app, int64_t now);
+
+#endif
