@@ -78,8 +78,11 @@ CREATE TABLE journal (
 	status INTEGER NOT NULL,
 	error_code TEXT NOT NULL DEFAULT '',
 	duration_ms REAL NOT NULL,
-	body TEXT NOT NULL DEFAULT ''
+	body TEXT NOT NULL DEFAULT '',	-- the request body, secrets redacted
+	headers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(headers))	-- signature cut
 ) STRICT;
+
+CREATE INDEX journal_by_status ON journal (status, seq);
 
 CREATE INDEX journal_by_operation ON journal (operation, seq);
 CREATE INDEX journal_by_account ON journal (account, seq);

@@ -14,5 +14,12 @@ void api_describe_task(struct call *call);
 
 void api_admin_health(struct call *call);
 void api_admin_ready(struct call *call);
+void api_admin_reset(struct call *call);
+void api_admin_requests(struct call *call);
+void api_admin_faults_list(struct call *call);
+void api_admin_faults_add(struct call *call);
+void api_admin_faults_clear(struct call *call);
+void api_admin_faults_delete(struct call *call);
+void api_admin_metrics(struct call *call);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "app.h"
+#include "faults.h"
 #include "ids.h"
 #include "jsonbody.h"
 #include "store.h"
@@ -25,6 +26,7 @@ struct create_state {
 	char *region_id;
 	char *cluster_type;
 	char *spec;		/* resolved attributes, JSON text */
+	char *plan;		/* the task's plan, JSON text (NULL: "{}") */
 	int64_t now_ms;
 	char message[256];	/* a stateful rule's message, when it failed */
 };
@@ -40,6 +42,7 @@ create_state_free(void *p)
 	free(st->region_id);
 	free(st->cluster_type);
 	free(st->spec);
+	free(st->plan);
 	free(st);
 }
 
@@ -66,6 +69,7 @@ create_apply(struct db_conn *conn, struct call *call)
 	    .state = "running",
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
+	    .plan = st->plan,
 	};
 	bool taken;
 	enum err err;
@@ -159,6 +163,9 @@ api_create_cluster(struct call *call)
 	st->cluster_type = dup_string(spec, "cluster_type");
 	st->spec = cJSON_PrintUnformatted(spec);
 	st->now_ms = clock_now(&call->app->clock);
+	/* An injected task fault (admin.md section 3) rides in the plan for the lifecycle. */
+	if ((st->plan = faults_task_plan(call->app->faults, call, st->name)) == NULL)
+		goto internal;
 	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
 	    st->spec == NULL)
 		goto internal;

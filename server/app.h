@@ -12,11 +12,18 @@
 #include "config.h"
 #include "db.h"
 
+struct journal;
+struct faults;
+struct metrics;
+
 struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct vclock clock;
 	atomic_bool ready;	/* database migrated and listener bound */
+	struct journal *journal;	/* the request journal (journal.h) */
+	struct faults *faults;	/* fault rules (faults.h) */
+	struct metrics *metrics;	/* request counters (metrics.h) */
 };
 
 #endif

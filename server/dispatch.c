@@ -6,6 +6,9 @@
 
 #include "app.h"
 #include "dispatch.h"
+#include "faults.h"
+#include "journal.h"
+#include "metrics.h"
 #include "router.h"
 #include "uri.h"
 
@@ -51,7 +54,20 @@ dispatch_call(struct call *call, const char *target)
 	}
 	call->operation = route->operation;
 	dispatch_account(call);
+	call->admin = (route->flags & ROUTE_ADMIN) != 0;
+	if (faults_intercept(call, route))
+		return;
 	route->handler(call);
+}
+
+void
+dispatch_answered(const struct call *call, int64_t duration_ns)
+{
+	metrics_observe(call->app->metrics, call->operation, call->resp.status,
+	    (double)duration_ns / 1e9);
+	/* The journal is the API's: polling /_mock/ready or /_mock/requests would only bury it. */
+	if (!call->admin)
+		journal_record(call->app->journal, call, duration_ns);
 }
 
 void
