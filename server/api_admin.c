@@ -104,7 +104,7 @@ reset_apply(struct db_conn *conn, struct call *call)
 	if (err != ERR_OK)
 		return err;
 	/* On the writer thread, so no journal flush or fault countdown interleaves. */
-	journal_discard(call->app->journal, st->account);
+	st->counts.journal += (int64_t)journal_discard(call->app->journal, st->account);
 	faults_clear(call->app->faults, st->account);
 	return ERR_OK;
 }
@@ -162,6 +162,8 @@ api_admin_reset(struct call *call)
 		if (strcmp(cfg->credentials[i].account, account) == 0)
 			st->keys[st->nkeys++] = cfg->credentials[i].access_key_id;
 	call_defer_write(call, reset_apply, reset_finish, st, free);
+	/* Deleting children first keeps every reference valid without the per-row checks. */
+	call->write_bulk = true;
 }
 
 /* GET /_mock/requests?operation=&status=&account=&limit= */

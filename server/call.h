@@ -75,6 +75,7 @@ struct call {
 	call_finish_fn finish;
 	void *state;		/* the handler's own data for apply/finish */
 	void (*state_free)(void *state);
+	bool write_bulk;	/* run apply as a bulk job (db.h), e.g. a reset */
 	int delay_ms;		/* fault injection: answer no earlier than started + delay */
 	bool admin;		/* routed to an admin endpoint (not journaled, never faulted) */
 };

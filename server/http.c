@@ -331,6 +331,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		}
 		r->phase = PHASE_WAITING;
 		r->job.apply = apply_call;
+		r->job.bulk = r->call.write_bulk;
 		r->job.done = on_write_done;
 		r->job.arg = r;
 		MHD_suspend_connection(conn);

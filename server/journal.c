@@ -273,13 +273,13 @@ journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 		flush_submit(j);
 }
 
-void
+size_t
 journal_discard(struct journal *j, const char *account)
 {
-	size_t kept = 0;
+	size_t kept = 0, dropped;
 
 	if (j == NULL)
-		return;
+		return 0;
 	pthread_mutex_lock(&j->lock);
 	for (size_t i = 0; i < j->count; i++) {
 		struct journal_rec *r = &j->buf[(j->head + i) % j->cap];
@@ -295,8 +295,10 @@ journal_discard(struct journal *j, const char *account)
 		}
 		kept++;
 	}
+	dropped = j->count - kept;
 	j->count = kept;
 	pthread_mutex_unlock(&j->lock);
+	return dropped;
 }
 
 uint64_t

@@ -40,10 +40,10 @@ void journal_record(struct journal *j, const struct call *call, int64_t duration
 enum err journal_flush_apply(struct db_conn *conn, void *arg);
 
 /*
- * Drops the buffered entries of account (NULL: all). Called by a reset's
- * apply on the writer thread, so no flush can interleave.
+ * Drops the buffered entries of account (NULL: all) and returns how many.
+ * Called by a reset's apply on the writer thread, so no flush can interleave.
  */
-void journal_discard(struct journal *j, const char *account);
+size_t journal_discard(struct journal *j, const char *account);
 
 /* Entries evicted so far, from the table and from the buffer. */
 uint64_t journal_evictions(struct journal *j);
