@@ -4,6 +4,7 @@
 // password, key pair, user data, the Authorization signature) appears in the
 // journal, the log or any response. The log is --log-format json: every
 // line must parse and carry the request id.
+import net from 'node:net';
 import { startDaemon, run } from '../lib/daemon.mjs';
 import { request, clusterBody, pool, parsePrometheus, sample } from '../lib/admin.mjs';
 
@@ -81,6 +82,19 @@ await run(async (tap) => {
     const total = parsed.families.get('ackmock_requests_total').samples
       .filter((s) => !s.labels.operation.startsWith('Admin')).reduce((n, s) => n + s.value, 0);
     tap.equal(total, REQUESTS, 'requests_total counts every API request');
+
+    // Raw bytes that are not UTF-8, quotes and backslashes in the path and the key id.
+    await new Promise((resolve, reject) => {
+      const sock = net.connect(daemon.port, '127.0.0.1', () => sock.end(Buffer.concat([
+        Buffer.from('GET /clusters/'), Buffer.from([0xff, 0xfe, 0x22]), Buffer.from('x HTTP/1.1\r\nHost: h\r\nAuthorization: acs '),
+        Buffer.from([0xff, 0x22, 0x5c]), Buffer.from(':sig\r\nConnection: close\r\n\r\n')])));
+      sock.on('data', () => {});
+      sock.on('end', resolve);
+      sock.on('error', reject);
+    });
+    const raw = await request(daemon, 'GET', '/_mock/requests?limit=1');
+    tap.equal([raw.json.requests[0].path, raw.json.requests[0].headers.Authorization], ['/clusters/%FF%FE"x', 'acs %FF"\\:***'],
+      'bytes that are not printable ASCII are escaped in the journal');
   } finally {
     tap.equal(await daemon.stop(), 0, 'daemon exits 0');
   }
