@@ -8,11 +8,9 @@ static const char SQL_FAULT_INSERT[] =
 static const char SQL_FAULT_UPDATE[] =
     "UPDATE faults SET remaining = ?2, fired = ?3 WHERE seq = ?1";
 
-static const char SQL_FAULT_DELETE[] =
-    "DELETE FROM faults WHERE ?1 < 0 OR seq = ?1";
+static const char SQL_FAULT_DELETE[] = "DELETE FROM faults WHERE ?1 < 0 OR seq = ?1";
 
-static const char SQL_FAULT_ALL[] =
-    "SELECT seq, rule, remaining, fired FROM faults ORDER BY seq";
+static const char SQL_FAULT_ALL[] = "SELECT seq, rule, remaining, fired FROM faults ORDER BY seq";
 
 enum err
 db_fault_insert(struct db_conn *conn, const char *rule, int64_t remaining, int64_t *id)
@@ -74,8 +72,9 @@ db_fault_delete(struct db_conn *conn, int64_t id, int64_t *deleted)
 
 enum err
 db_fault_each(struct db_conn *conn,
-    enum err (*fn)(void *arg, int64_t id, const char *rule, int64_t remaining, int64_t fired),
-    void *arg)
+              enum err (*fn)(void *arg, int64_t id, const char *rule, int64_t remaining,
+                             int64_t fired),
+              void *arg)
 {
 	sqlite3_stmt *st = conn_stmt(conn, SQL_FAULT_ALL);
 	enum err err = ERR_INTERNAL;
@@ -84,12 +83,11 @@ db_fault_each(struct db_conn *conn,
 	if (st == NULL)
 		return ERR_INTERNAL;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t remaining = sqlite3_column_type(st, 2) == SQLITE_NULL
-					? -1
-					: sqlite3_column_int64(st, 2);
+		int64_t remaining =
+		    sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
 
 		err = fn(arg, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-		    remaining, sqlite3_column_int64(st, 3));
+		         remaining, sqlite3_column_int64(st, 3));
 		if (err != ERR_OK)
 			goto done;
 	}

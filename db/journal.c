@@ -44,7 +44,7 @@ journal_rec_clear(struct journal_rec *rec)
 
 enum err
 db_journal_append(struct db_conn *conn, const struct journal_rec *recs, size_t n, int64_t max,
-    int64_t *evicted)
+                  int64_t *evicted)
 {
 	sqlite3_stmt *st;
 	enum err err = ERR_INTERNAL;
@@ -84,7 +84,7 @@ db_journal_append(struct db_conn *conn, const struct journal_rec *recs, size_t n
 
 enum err
 db_journal_list(struct db_conn *conn, const struct journal_filter *f, struct journal_rec **out,
-    size_t *n)
+                size_t *n)
 {
 	sqlite3_stmt *st = conn_stmt(conn, SQL_JOURNAL_LIST);
 	struct journal_rec *recs = NULL, *grown;

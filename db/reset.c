@@ -54,7 +54,7 @@ run_delete(struct db_conn *conn, const char *sql, const char *text, int64_t *cou
 
 enum err
 db_reset(struct db_conn *conn, const char *account, const char *const *keys, size_t nkeys,
-    struct reset_counts *out)
+         struct reset_counts *out)
 {
 	struct reset_counts c = {0};
 	enum err err;
@@ -81,7 +81,8 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 		/* The account name itself is one key already deleted above. */
 		if (strcmp(keys[i], account) == 0)
 			continue;
-		if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NONCES, keys[i], &c.nonces)) != ERR_OK)
+		if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NONCES, keys[i], &c.nonces)) !=
+		    ERR_OK)
 			return err;
 	}
 	*out = c;
@@ -90,7 +91,7 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 
 enum err
 db_count_states(struct db_conn *conn, const char *table,
-    void (*fn)(void *arg, const char *state, int64_t count), void *arg)
+                void (*fn)(void *arg, const char *state, int64_t count), void *arg)
 {
 	sqlite3_stmt *st;
 	enum err err = ERR_INTERNAL;

@@ -62,7 +62,7 @@ query_only(struct call *call, const char *const *allowed)
 			ok = strcmp(call->req.query[i].key, *a) == 0;
 		if (!ok) {
 			snprintf(message, sizeof(message), "unknown query parameter '%.64s'",
-			    call->req.query[i].key);
+			         call->req.query[i].key);
 			call_reply_error(call, ERR_INVALID_PARAMETER, message, NULL);
 			return false;
 		}
@@ -88,8 +88,9 @@ api_admin_ready(struct call *call)
 /* POST /_mock/reset[?account=] */
 
 struct reset_state {
-	const char *account;		/* borrowed from the call's query, or NULL */
-	const char *keys[CONFIG_MAX_CREDENTIALS];	/* the account's access keys (borrowed from cfg) */
+	const char *account; /* borrowed from the call's query, or NULL */
+	const char
+	    *keys[CONFIG_MAX_CREDENTIALS]; /* the account's access keys (borrowed from cfg) */
 	size_t nkeys;
 	struct reset_counts counts;
 };
@@ -132,8 +133,7 @@ reset_finish(struct call *call, enum err err)
 	cJSON_AddNumberToObject(deleted, "journal", (double)st->counts.journal);
 	cJSON_AddNumberToObject(deleted, "faults", (double)st->counts.faults);
 	cJSON_AddNumberToObject(deleted, "nonces", (double)st->counts.nonces);
-	cJSON_AddNumberToObject(doc, "duration_ms",
-	    (double)(mono_ns() - call->started_ns) / 1e6);
+	cJSON_AddNumberToObject(doc, "duration_ms", (double)(mono_ns() - call->started_ns) / 1e6);
 	reply(call, 200, doc);
 }
 
@@ -149,7 +149,7 @@ api_admin_reset(struct call *call)
 		return;
 	if (account != NULL && (account[0] == '\0' || strlen(account) > 128)) {
 		call_reply_error(call, ERR_INVALID_PARAMETER,
-		    "account: expected 1 to 128 characters", NULL);
+		                 "account: expected 1 to 128 characters", NULL);
 		return;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
@@ -281,8 +281,10 @@ api_admin_requests(struct call *call)
 	}
 	st->filter.operation = call_query(call, "operation");
 	st->filter.account = call_query(call, "account");
-	if (status != NULL && !parse_status(status, &st->filter.status_min, &st->filter.status_max)) {
-		call_reply_error(call, ERR_INVALID_PARAMETER,
+	if (status != NULL &&
+	    !parse_status(status, &st->filter.status_min, &st->filter.status_max)) {
+		call_reply_error(
+		    call, ERR_INVALID_PARAMETER,
 		    "status: expected an HTTP status such as 400, or a class such as 4xx", NULL);
 		free(st);
 		return;
@@ -291,7 +293,7 @@ api_admin_requests(struct call *call)
 		n = strtoll(limit, &end, 10);
 		if (end == limit || *end != '\0' || n < 1 || n > REQUESTS_LIMIT_MAX) {
 			call_reply_error(call, ERR_INVALID_PARAMETER,
-			    "limit: expected an integer from 1 to 10000", NULL);
+			                 "limit: expected an integer from 1 to 10000", NULL);
 			free(st);
 			return;
 		}
@@ -320,7 +322,7 @@ api_admin_faults_list(struct call *call)
 struct fault_state {
 	char *json;
 	int64_t times;
-	int64_t id;		/* 0 until stored */
+	int64_t id; /* 0 until stored */
 	int64_t deleted;
 };
 
@@ -384,7 +386,7 @@ api_admin_faults_add(struct call *call)
 		return;
 	}
 	err = faults_parse(call->req.body, call->req.body_len, &st->json, &st->times, why,
-	    sizeof(why));
+	                   sizeof(why));
 	if (err != ERR_OK) {
 		call_reply_error(call, err, err != ERR_INTERNAL ? why : NULL, NULL);
 		fault_state_free(st);

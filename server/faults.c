@@ -18,6 +18,7 @@
  * The create stages a task fault can name (lifecycle.md section 3, the
  * create task's table, in order).
  */
+/* clang-format off */
 static const char *const create_stages[] = {
 	"PrepareResources",
 	"CreateNetwork",
@@ -26,24 +27,25 @@ static const char *const create_stages[] = {
 	"InstallAddons",
 	"CheckClusterHealth",
 };
+/* clang-format on */
 
 #define NCREATE_STAGES (sizeof(create_stages) / sizeof(create_stages[0]))
 
 /* The keys a rule may have; anything else is a typo worth reporting. */
 static const char *const rule_keys[] = {
-	"operation", "match", "times", "probability", "http", "task", "delay_ms",
+    "operation", "match", "times", "probability", "http", "task", "delay_ms",
 };
 
 struct fault_rule {
 	int64_t id;
-	char *operation;	/* NULL: every non-admin operation */
-	char *name_glob;	/* NULL: any name */
-	char *account;		/* NULL: any account */
-	int64_t remaining;	/* -1: unlimited */
+	char *operation;   /* NULL: every non-admin operation */
+	char *name_glob;   /* NULL: any name */
+	char *account;     /* NULL: any account */
+	int64_t remaining; /* -1: unlimited */
 	int64_t fired;
 	double probability;
 	struct fault_effect effect;
-	char *json;		/* the normalised rule, as stored */
+	char *json; /* the normalised rule, as stored */
 	struct fault_rule *next;
 };
 
@@ -52,7 +54,7 @@ struct faults {
 	uint64_t seed;
 	uint64_t prng;
 	pthread_mutex_t lock;
-	struct fault_rule *rules;	/* in id order */
+	struct fault_rule *rules; /* in id order */
 	uint64_t fired_total;
 };
 
@@ -130,7 +132,7 @@ is_integer(const cJSON *v)
 	       v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 9e15;
 }
 
-/* A string of 1..max bytes, printable ASCII when code is set (codes go into JSON keys' values and logs). */
+/* A string of 1..max bytes; printable ASCII without spaces when code is set (codes reach logs). */
 static bool
 check_string(const cJSON *v, size_t max, bool code)
 {
@@ -145,11 +147,11 @@ check_string(const cJSON *v, size_t max, bool code)
 	return jsonbody_utf8_valid(v->valuestring, len);
 }
 
-#define FAIL(...)                                         \
-	do {                                              \
-		snprintf(why, whylen, __VA_ARGS__);       \
-		err = ERR_INVALID_PARAMETER;              \
-		goto done;                                \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(why, whylen, __VA_ARGS__);                                                \
+		err = ERR_INVALID_PARAMETER;                                                       \
+		goto done;                                                                         \
 	} while (0)
 
 /*
@@ -173,7 +175,8 @@ rule_from_json(const cJSON *doc, struct fault_rule *r, cJSON **norm, char *why, 
 			known = known || strcmp(k->string, rule_keys[i]) == 0;
 		if (!known)
 			FAIL("unknown key '%.64s' (expected operation, match, times, probability "
-			     "and one of http, task, delay_ms)", k->string);
+			     "and one of http, task, delay_ms)",
+			     k->string);
 	}
 	op = cJSON_GetObjectItemCaseSensitive(doc, "operation");
 	match = cJSON_GetObjectItemCaseSensitive(doc, "match");
@@ -204,7 +207,8 @@ rule_from_json(const cJSON *doc, struct fault_rule *r, cJSON **norm, char *why, 
 		m = cJSON_AddObjectToObject(out, "match");
 		for (const cJSON *k = match->child; k != NULL; k = k->next)
 			if (strcmp(k->string, "name") != 0 && strcmp(k->string, "account") != 0)
-				FAIL("match: unknown key '%.64s' (expected name, account)", k->string);
+				FAIL("match: unknown key '%.64s' (expected name, account)",
+				     k->string);
 		if ((v = cJSON_GetObjectItemCaseSensitive(match, "name")) != NULL) {
 			if (!check_string(v, 256, false))
 				FAIL("match.name: expected a glob of 1 to 256 bytes");
@@ -244,14 +248,15 @@ rule_from_json(const cJSON *doc, struct fault_rule *r, cJSON **norm, char *why, 
 		if (!is_integer(status) || status->valuedouble < 400 || status->valuedouble > 599)
 			FAIL("http.status: expected an integer from 400 to 599");
 		if (!check_string(code, sizeof(r->effect.code) - 1, true))
-			FAIL("http.code: expected a code of 1 to 63 printable characters without spaces");
+			FAIL("http.code: expected a code of 1 to 63 printable characters without "
+			     "spaces");
 		if (msg != NULL && !check_string(msg, sizeof(r->effect.message) - 1, false))
 			FAIL("http.message: expected a string of 1 to 255 bytes");
 		r->effect.kind = FAULT_HTTP;
 		r->effect.status = (int)status->valuedouble;
 		snprintf(r->effect.code, sizeof(r->effect.code), "%s", code->valuestring);
 		snprintf(r->effect.message, sizeof(r->effect.message), "%s",
-		    msg != NULL ? msg->valuestring : "injected fault");
+		         msg != NULL ? msg->valuestring : "injected fault");
 		e = cJSON_AddObjectToObject(out, "http");
 		cJSON_AddNumberToObject(e, "status", r->effect.status);
 		cJSON_AddStringToObject(e, "code", r->effect.code);
@@ -265,17 +270,19 @@ rule_from_json(const cJSON *doc, struct fault_rule *r, cJSON **norm, char *why, 
 			FAIL("task: expected an object {fail_at_stage, code, message}");
 		if (!cJSON_IsString(stage) || !known_stage(stage->valuestring))
 			FAIL("task.fail_at_stage: expected one of PrepareResources, CreateNetwork, "
-			     "CreateControlPlane, CreateWorkerNodes, InstallAddons, CheckClusterHealth");
+			     "CreateControlPlane, CreateWorkerNodes, InstallAddons, "
+			     "CheckClusterHealth");
 		if (code != NULL && !check_string(code, sizeof(r->effect.code) - 1, true))
-			FAIL("task.code: expected a code of 1 to 63 printable characters without spaces");
+			FAIL("task.code: expected a code of 1 to 63 printable characters without "
+			     "spaces");
 		if (msg != NULL && !check_string(msg, sizeof(r->effect.message) - 1, false))
 			FAIL("task.message: expected a string of 1 to 255 bytes");
 		r->effect.kind = FAULT_TASK;
 		snprintf(r->effect.stage, sizeof(r->effect.stage), "%s", stage->valuestring);
 		snprintf(r->effect.code, sizeof(r->effect.code), "%s",
-		    code != NULL ? code->valuestring : "InjectedFault");
+		         code != NULL ? code->valuestring : "InjectedFault");
 		snprintf(r->effect.message, sizeof(r->effect.message), "%s",
-		    msg != NULL ? msg->valuestring : "injected fault");
+		         msg != NULL ? msg->valuestring : "injected fault");
 		e = cJSON_AddObjectToObject(out, "task");
 		cJSON_AddStringToObject(e, "fail_at_stage", r->effect.stage);
 		cJSON_AddStringToObject(e, "code", r->effect.code);
@@ -289,7 +296,7 @@ rule_from_json(const cJSON *doc, struct fault_rule *r, cJSON **norm, char *why, 
 		cJSON_AddNumberToObject(out, "delay_ms", r->effect.delay_ms);
 	}
 	if (op != NULL && r->operation == NULL)
-		goto done;	/* out of memory */
+		goto done; /* out of memory */
 	*norm = out;
 	out = NULL;
 	err = ERR_OK;
@@ -341,7 +348,7 @@ faults_adopt(struct faults *f, int64_t id, const char *json, int64_t remaining, 
 	doc = jsonbody_parse(json, strlen(json), why, sizeof(why));
 	if (doc == NULL || rule_from_json(doc, r, &norm, why, sizeof(why)) != ERR_OK) {
 		fprintf(stderr, "ackmock: faults: stored rule %lld does not parse; ignored\n",
-		    (long long)id);
+		        (long long)id);
 		goto done;
 	}
 	if ((r->json = strdup(json)) == NULL)
@@ -486,8 +493,8 @@ persist_done(struct db_job *job)
 static void
 body_name(const struct call *call, char *out, size_t outlen)
 {
-	cJSON *doc = cJSON_ParseWithLength(call->req.body != NULL ? call->req.body : "",
-	    call->req.body_len);
+	cJSON *doc =
+	    cJSON_ParseWithLength(call->req.body != NULL ? call->req.body : "", call->req.body_len);
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(doc, "name");
 
 	snprintf(out, outlen, "%s", cJSON_IsString(name) ? name->valuestring : "");
@@ -496,7 +503,7 @@ body_name(const struct call *call, char *out, size_t outlen)
 
 bool
 faults_match(struct faults *f, const struct call *call, const char *name, unsigned kinds,
-    struct fault_effect *out)
+             struct fault_effect *out)
 {
 	struct persist_job *p = NULL;
 	char name_buf[256];
@@ -521,7 +528,8 @@ faults_match(struct faults *f, const struct call *call, const char *name, unsign
 			if (name[0] == '\0' || fnmatch(r->name_glob, name, 0) != 0)
 				continue;
 		}
-		/* Draw only for a rule that matched, so the sequence depends on the requests alone. */
+		/* Draw only for a rule that matched, so the sequence depends on the requests alone.
+		 */
 		if (r->probability < 1 &&
 		    (double)(prng_next(&f->prng) >> 11) * 0x1.0p-53 >= r->probability)
 			continue;
@@ -563,7 +571,7 @@ faults_intercept(struct call *call, const struct route *route)
 		return false;
 	}
 	call_reply_error_as(call, e.status, e.code, e.message,
-	    strncmp(e.code, "Throttling", 10) == 0);
+	                    strncmp(e.code, "Throttling", 10) == 0);
 	return true;
 }
 

@@ -21,9 +21,9 @@ struct route;
 struct cJSON;
 
 enum fault_kind {
-	FAULT_HTTP = 1 << 0,	/* answer with an error, store nothing */
-	FAULT_TASK = 1 << 1,	/* CreateCluster succeeds; its task fails at a stage */
-	FAULT_DELAY = 1 << 2,	/* answer no earlier than delay_ms after receipt */
+	FAULT_HTTP = 1 << 0,  /* answer with an error, store nothing */
+	FAULT_TASK = 1 << 1,  /* CreateCluster succeeds; its task fails at a stage */
+	FAULT_DELAY = 1 << 2, /* answer no earlier than delay_ms after receipt */
 };
 
 #define FAULT_DELAY_MAX_MS 10000
@@ -32,11 +32,11 @@ enum fault_kind {
 struct fault_effect {
 	enum fault_kind kind;
 	int64_t rule_id;
-	int status;		/* FAULT_HTTP */
-	char code[64];		/* FAULT_HTTP and FAULT_TASK */
-	char message[256];	/* FAULT_HTTP and FAULT_TASK */
-	char stage[32];		/* FAULT_TASK: the create stage that fails */
-	int delay_ms;		/* FAULT_DELAY */
+	int status;        /* FAULT_HTTP */
+	char code[64];     /* FAULT_HTTP and FAULT_TASK */
+	char message[256]; /* FAULT_HTTP and FAULT_TASK */
+	char stage[32];    /* FAULT_TASK: the create stage that fails */
+	int delay_ms;      /* FAULT_DELAY */
 };
 
 /*
@@ -58,14 +58,14 @@ enum err faults_load_apply(struct db_conn *conn, void *arg);
  * returns ERR_INVALID_BODY or ERR_INVALID_PARAMETER.
  */
 enum err faults_parse(const char *body, size_t len, char **json, int64_t *times, char *why,
-    size_t whylen);
+                      size_t whylen);
 
 /*
  * Adds the rule of normalised text json under id (as stored), with its
  * countdown and fire count. ERR_INTERNAL if it does not parse or no memory.
  */
 enum err faults_adopt(struct faults *f, int64_t id, const char *json, int64_t remaining,
-    int64_t fired);
+                      int64_t fired);
 
 /* Removes rule id from memory; false when there is none. */
 bool faults_remove(struct faults *f, int64_t id);
@@ -90,7 +90,7 @@ uint64_t faults_fired_total(struct faults *f);
  * body when a rule needs it. Returns false when no rule fired.
  */
 bool faults_match(struct faults *f, const struct call *call, const char *name, unsigned kinds,
-    struct fault_effect *out);
+                  struct fault_effect *out);
 
 /*
  * For CreateCluster's handler: fires the first matching FAULT_TASK rule for

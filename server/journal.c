@@ -21,20 +21,20 @@
 #include "redact.h"
 #include "timefmt.h"
 
-#define FLUSH_AT      256	/* buffered entries that trigger a flush at once */
-#define FLUSH_EVERY_MS 100	/* the flusher's period */
-#define BUFFER_MAX    8192	/* buffered entries kept when the writer lags */
+#define FLUSH_AT       256  /* buffered entries that trigger a flush at once */
+#define FLUSH_EVERY_MS 100  /* the flusher's period */
+#define BUFFER_MAX     8192 /* buffered entries kept when the writer lags */
 
 struct journal {
 	struct db *db;
 	int64_t max;
 	pthread_mutex_t lock;
 	pthread_cond_t tick;
-	struct journal_rec *buf;	/* a ring of cap entries */
+	struct journal_rec *buf; /* a ring of cap entries */
 	size_t head, count, cap;
 	bool stopping;
 	pthread_t flusher;
-	struct db_job job;		/* at most one flush queued at a time */
+	struct db_job job; /* at most one flush queued at a time */
 	atomic_bool queued;
 	atomic_uint_least64_t evictions;
 };
@@ -218,7 +218,7 @@ headers_of(const struct call *call)
 		if (strcasecmp(h->key, "authorization") == 0)
 			value = redact_authorization(h->value);
 		else if (strcasecmp(h->key, "x-acs-security-token") == 0 ||
-			 strcasecmp(h->key, "x-acs-bearer-token") == 0)
+		         strcasecmp(h->key, "x-acs-bearer-token") == 0)
 			value = strdup(REDACT_MASK);
 		else
 			value = redact_text(h->value);

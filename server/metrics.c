@@ -12,11 +12,11 @@
 
 #include "metrics.h"
 
-#define MAX_SERIES     256	/* (operation, status) pairs */
+#define MAX_SERIES     256 /* (operation, status) pairs */
 #define MAX_OPERATIONS 64
 
 static const double bucket_bounds[METRICS_NBUCKETS] = {
-	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 };
 
 struct series {
@@ -27,7 +27,7 @@ struct series {
 
 struct histogram {
 	const char *operation;
-	uint64_t buckets[METRICS_NBUCKETS];	/* non-cumulative; summed when rendered */
+	uint64_t buckets[METRICS_NBUCKETS]; /* non-cumulative; summed when rendered */
 	uint64_t count;
 	double sum;
 };
@@ -163,8 +163,8 @@ text_label(struct text *t, const char *value)
 }
 
 static void
-render_gauge(struct text *t, const char *name, const char *help,
-    const struct metrics_gauge *g, size_t n)
+render_gauge(struct text *t, const char *name, const char *help, const struct metrics_gauge *g,
+             size_t n)
 {
 	text_add(t, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 	for (size_t i = 0; i < n; i++) {
@@ -183,17 +183,18 @@ metrics_render(struct metrics *m, const struct metrics_extra *extra)
 		return NULL;
 	t.buf[0] = '\0';
 	pthread_mutex_lock(&m->lock);
-	text_add(&t, "# HELP ackmock_requests_total Requests answered, by operation and HTTP status.\n"
-		     "# TYPE ackmock_requests_total counter\n");
+	text_add(&t,
+	         "# HELP ackmock_requests_total Requests answered, by operation and HTTP status.\n"
+	         "# TYPE ackmock_requests_total counter\n");
 	for (size_t i = 0; i < m->nseries; i++) {
 		text_add(&t, "ackmock_requests_total{operation=\"");
 		text_label(&t, m->series[i].operation);
 		text_add(&t, "\",status=\"%d\"} %llu\n", m->series[i].status,
-		    (unsigned long long)m->series[i].count);
+		         (unsigned long long)m->series[i].count);
 	}
 	text_add(&t, "# HELP ackmock_request_duration_seconds Time from receiving a request to "
-		     "queueing its response.\n"
-		     "# TYPE ackmock_request_duration_seconds histogram\n");
+	             "queueing its response.\n"
+	             "# TYPE ackmock_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < m->nhist; i++) {
 		const struct histogram *h = &m->hist[i];
 		uint64_t cumulative = 0;
@@ -203,7 +204,7 @@ metrics_render(struct metrics *m, const struct metrics_extra *extra)
 			text_add(&t, "ackmock_request_duration_seconds_bucket{operation=\"");
 			text_label(&t, h->operation);
 			text_add(&t, "\",le=\"%g\"} %llu\n", bucket_bounds[b],
-			    (unsigned long long)cumulative);
+			         (unsigned long long)cumulative);
 		}
 		text_add(&t, "ackmock_request_duration_seconds_bucket{operation=\"");
 		text_label(&t, h->operation);
@@ -217,16 +218,18 @@ metrics_render(struct metrics *m, const struct metrics_extra *extra)
 	}
 	pthread_mutex_unlock(&m->lock);
 	render_gauge(&t, "ackmock_clusters", "Clusters stored, by state.", extra->clusters,
-	    extra->nclusters);
+	             extra->nclusters);
 	render_gauge(&t, "ackmock_tasks", "Tasks stored, by state.", extra->tasks, extra->ntasks);
-	text_add(&t, "# HELP ackmock_journal_evictions_total Journal entries dropped to keep "
-		     "--journal-max.\n# TYPE ackmock_journal_evictions_total counter\n"
-		     "ackmock_journal_evictions_total %llu\n",
-	    (unsigned long long)extra->journal_evictions);
-	text_add(&t, "# HELP ackmock_faults_fired_total Fault rules that fired.\n"
-		     "# TYPE ackmock_faults_fired_total counter\n"
-		     "ackmock_faults_fired_total %llu\n",
-	    (unsigned long long)extra->faults_fired);
+	text_add(&t,
+	         "# HELP ackmock_journal_evictions_total Journal entries dropped to keep "
+	         "--journal-max.\n# TYPE ackmock_journal_evictions_total counter\n"
+	         "ackmock_journal_evictions_total %llu\n",
+	         (unsigned long long)extra->journal_evictions);
+	text_add(&t,
+	         "# HELP ackmock_faults_fired_total Fault rules that fired.\n"
+	         "# TYPE ackmock_faults_fired_total counter\n"
+	         "ackmock_faults_fired_total %llu\n",
+	         (unsigned long long)extra->faults_fired);
 	if (t.failed) {
 		free(t.buf);
 		return NULL;

@@ -12,9 +12,9 @@
 
 /* Secret keys, normalised: lower case, without '_' and '-'. */
 static const char *const secret_keys[] = {
-	"loginpassword",
-	"keypair",
-	"userdata",
+    "loginpassword",
+    "keypair",
+    "userdata",
 };
 
 #define NSECRET_KEYS (sizeof(secret_keys) / sizeof(secret_keys[0]))
@@ -73,7 +73,7 @@ static bool
 mentions_secret(const char *s, size_t len)
 {
 	static const char *const words[] = {
-		"password", "key_pair", "keypair", "key-pair", "user_data", "userdata", "user-data",
+	    "password", "key_pair", "keypair", "key-pair", "user_data", "userdata", "user-data",
 	};
 
 	for (size_t i = 0; i < len; i++)
@@ -160,7 +160,7 @@ redact_body(const char *body, size_t len)
 		char note[96];
 
 		snprintf(note, sizeof(note), "[%zu bytes, not JSON, withheld: may hold a secret]",
-		    len);
+		         len);
 		return strdup(note);
 	}
 	return cap_length(escape_bytes(body, len > REDACT_BODY_MAX ? REDACT_BODY_MAX + 1 : len));

@@ -14,8 +14,7 @@
 
 /* Parses argv (NULL-terminated, without argv[0]) and envp into cfg; err gets the error line. */
 static bool
-parse(struct config *cfg, const char *const *args, const char *const *env, char *err,
-    size_t errlen)
+parse(struct config *cfg, const char *const *args, const char *const *env, char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS + 2] = {"ackmock"};
 	char *envp[MAX_ARGS + 1] = {0};
@@ -81,12 +80,12 @@ main(void)
 
 	/* Flags, both spellings. */
 	{
-		const char *args[] = {"--listen", "0.0.0.0:0", "--journal-max=50", "--instant",
-			"--log-format", "json", "--seed=42", NULL};
+		const char *args[] = {"--listen",     "0.0.0.0:0", "--journal-max=50", "--instant",
+		                      "--log-format", "json",      "--seed=42",        NULL};
 
 		tap_ok(parse(&cfg, args, NULL, err, sizeof(err)), "flags parse");
 		tap_ok(strcmp(cfg.listen_host, "0.0.0.0") == 0 && cfg.listen_port == 0,
-		    "--listen HOST:PORT");
+		       "--listen HOST:PORT");
 		tap_ok(cfg.journal_max == 50, "--journal-max=50");
 		tap_ok(cfg.instant, "--instant");
 		tap_ok(cfg.log_format == LOG_JSON, "--log-format json");
@@ -96,35 +95,38 @@ main(void)
 
 	/* The environment. */
 	{
-		const char *env[] = {"ACKMOCK_JOURNAL_MAX=7", "ACKMOCK_INSTANT=1",
-			"ACKMOCK_LOG_LEVEL=debug", "ACKMOCK_CREDENTIAL=a:b:acct1,c:d", "PATH=/bin",
-			"ACKMOCK_WORLD_STRICT=0", NULL};
+		const char *env[] = {"ACKMOCK_JOURNAL_MAX=7",
+		                     "ACKMOCK_INSTANT=1",
+		                     "ACKMOCK_LOG_LEVEL=debug",
+		                     "ACKMOCK_CREDENTIAL=a:b:acct1,c:d",
+		                     "PATH=/bin",
+		                     "ACKMOCK_WORLD_STRICT=0",
+		                     NULL};
 
 		tap_ok(parse(&cfg, NULL, env, err, sizeof(err)), "environment parses: %s", err);
 		tap_ok(cfg.journal_max == 7, "ACKMOCK_JOURNAL_MAX");
 		tap_ok(cfg.instant, "ACKMOCK_INSTANT=1");
 		tap_ok(!cfg.world_strict, "ACKMOCK_WORLD_STRICT=0 leaves it off");
 		tap_ok(cfg.log_level == LOG_DEBUG, "ACKMOCK_LOG_LEVEL");
-		tap_ok(cfg.ncredentials == 2 &&
-			   strcmp(cfg.credentials[0].account, "acct1") == 0 &&
-			   strcmp(cfg.credentials[1].access_key_id, "c") == 0 &&
-			   strcmp(cfg.credentials[1].account, "default") == 0,
-		    "ACKMOCK_CREDENTIAL takes a comma-separated list");
+		tap_ok(cfg.ncredentials == 2 && strcmp(cfg.credentials[0].account, "acct1") == 0 &&
+		           strcmp(cfg.credentials[1].access_key_id, "c") == 0 &&
+		           strcmp(cfg.credentials[1].account, "default") == 0,
+		       "ACKMOCK_CREDENTIAL takes a comma-separated list");
 		config_finish(&cfg);
 	}
 
 	/* Flags win over the environment, whatever their order. */
 	{
 		const char *env[] = {"ACKMOCK_JOURNAL_MAX=7", "ACKMOCK_LISTEN=127.0.0.1:1",
-			"ACKMOCK_CREDENTIAL=env:secret", NULL};
+		                     "ACKMOCK_CREDENTIAL=env:secret", NULL};
 		const char *args[] = {"--journal-max", "9", "--credential", "flag:secret", NULL};
 
 		tap_ok(parse(&cfg, args, env, err, sizeof(err)), "flags and environment parse");
 		tap_ok(cfg.journal_max == 9, "the flag wins over ACKMOCK_JOURNAL_MAX");
 		tap_ok(cfg.listen_port == 1, "an environment value without a flag stays");
 		tap_ok(cfg.ncredentials == 1 &&
-			   strcmp(cfg.credentials[0].access_key_id, "flag") == 0,
-		    "--credential replaces ACKMOCK_CREDENTIAL");
+		           strcmp(cfg.credentials[0].access_key_id, "flag") == 0,
+		       "--credential replaces ACKMOCK_CREDENTIAL");
 		config_finish(&cfg);
 	}
 
@@ -136,7 +138,7 @@ main(void)
 		err[0] = '\0';
 		ok = parse(&cfg, c->args, c->env, err, sizeof(err));
 		tap_ok(!ok && err[0] != '\0' && strchr(err, '\n') == NULL, "%s is refused: %s",
-		    c->id, err);
+		       c->id, err);
 		config_finish(&cfg);
 	}
 
@@ -152,38 +154,38 @@ main(void)
 			fclose(fp);
 		}
 		tap_ok(parse(&cfg, args, NULL, err, sizeof(err)) &&
-			   config_validate(&cfg, err, sizeof(err)),
-		    "an existing JSON world file validates: %s", err);
+		           config_validate(&cfg, err, sizeof(err)),
+		       "an existing JSON world file validates: %s", err);
 		config_finish(&cfg);
 
 		const char *bad_world[] = {"--world", "/nonexistent/world.json", NULL};
 
 		tap_ok(parse(&cfg, bad_world, NULL, err, sizeof(err)) &&
-			   !config_validate(&cfg, err, sizeof(err)) && strstr(err, "--world") != NULL,
-		    "a missing world file is refused: %s", err);
+		           !config_validate(&cfg, err, sizeof(err)) &&
+		           strstr(err, "--world") != NULL,
+		       "a missing world file is refused: %s", err);
 		config_finish(&cfg);
 
 		const char *bad_creds[] = {"--credentials", path, NULL};
 
 		tap_ok(parse(&cfg, bad_creds, NULL, err, sizeof(err)) &&
-			   !config_validate(&cfg, err, sizeof(err)) &&
-			   strstr(err, "array") != NULL,
-		    "a credentials file that is not an array is refused: %s", err);
+		           !config_validate(&cfg, err, sizeof(err)) && strstr(err, "array") != NULL,
+		       "a credentials file that is not an array is refused: %s", err);
 		config_finish(&cfg);
 		unlink(path);
 
 		const char *bad_host[] = {"--listen", "example.com:80", NULL};
 
 		tap_ok(parse(&cfg, bad_host, NULL, err, sizeof(err)) &&
-			   !config_validate(&cfg, err, sizeof(err)),
-		    "a host name other than localhost is refused: %s", err);
+		           !config_validate(&cfg, err, sizeof(err)),
+		       "a host name other than localhost is refused: %s", err);
 		config_finish(&cfg);
 
 		const char *bad_dir[] = {"--db", "/nonexistent-dir/x.db", NULL};
 
 		tap_ok(parse(&cfg, bad_dir, NULL, err, sizeof(err)) &&
-			   !config_validate(&cfg, err, sizeof(err)),
-		    "a database in a missing directory is refused: %s", err);
+		           !config_validate(&cfg, err, sizeof(err)),
+		       "a database in a missing directory is refused: %s", err);
 		config_finish(&cfg);
 	}
 	return tap_done();

@@ -47,17 +47,19 @@ main(void)
 	big[REDACT_BODY_MAX * 2] = '\0';
 	got = redact_body(big, strlen(big));
 	tap_ok(got != NULL && strlen(got) <= REDACT_BODY_MAX && strstr(got, "[truncated]") != NULL,
-	    "a long body is cut to REDACT_BODY_MAX and marked");
+	       "a long body is cut to REDACT_BODY_MAX and marked");
 	free(got);
 	free(big);
 
 	got = redact_authorization("acs testid:c2lnbmF0dXJl");
 	tap_str(got, "acs testid:***", "ROA signature cut");
 	free(got);
-	got = redact_authorization("ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-date,"
-				   "Signature=0123abcd");
-	tap_str(got, "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-date,Signature=***",
-	    "ACS3 signature cut");
+	got =
+	    redact_authorization("ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-date,"
+	                         "Signature=0123abcd");
+	tap_str(got,
+	        "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-date,Signature=***",
+	        "ACS3 signature cut");
 	free(got);
 	got = redact_authorization("Bearer abc.def");
 	tap_str(got, "Bearer ***", "unknown scheme keeps its first word");
