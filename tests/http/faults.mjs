@@ -3,6 +3,9 @@
 // across daemon runs; http faults store nothing and use the gateway shape for
 // Throttling codes; matching by name glob and account; admin requests are
 // never faulted; delays do not block other requests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDaemon, run } from '../lib/daemon.mjs';
 import { sdk7 } from '../lib/clients.mjs';
 import { request, clusterBody, pool } from '../lib/admin.mjs';
@@ -123,6 +126,25 @@ await run(async (tap) => {
     tap.ok(overlapMs < 1500, `8 concurrent 400 ms delays took ${overlapMs} ms in all: no thread sleeps`);
   } finally {
     tap.equal(await daemon.stop(), 0, 'daemon exits 0');
+  }
+
+  // Rules and their countdown survive a restart.
+  const dir = mkdtempSync(join(tmpdir(), 'ackmock-faults-'));
+  try {
+    const db = join(dir, 'faults.db');
+    let d = await startDaemon(bin, ['--db', db]);
+    await request(d, 'POST', '/_mock/faults', { operation: 'DescribeClusterDetail', times: 3, http: { status: 503, code: 'ServiceUnavailable' } });
+    const first = (await request(d, 'GET', UNKNOWN)).status;
+    await d.stop();
+    d = await startDaemon(bin, ['--db', db]);
+    const listed = (await request(d, 'GET', '/_mock/faults')).json.faults;
+    const after = [];
+    for (let i = 0; i < 3; i++) after.push((await request(d, 'GET', UNKNOWN)).status);
+    await d.stop();
+    tap.equal([first, listed.map((f) => [f.remaining, f.fired]), after], [503, [[2, 1]], [503, 503, 404]],
+      'a rule and its countdown survive a restart');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 
   // probability with a fixed seed repeats across runs.
