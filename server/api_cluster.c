@@ -69,7 +69,6 @@ create_apply(struct db_conn *conn, struct call *call)
 	    .state = "running",
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
-	    .plan = st->plan,
 	};
 	bool taken;
 	enum err err;
@@ -82,6 +81,14 @@ create_apply(struct db_conn *conn, struct call *call)
 		    "cluster name %s already exist in your clusters", st->name);
 		return ERR_CLUSTER_NAME_EXISTS;
 	}
+	/*
+	 * An injected task fault (admin.md section 3) rides in the plan for the
+	 * lifecycle; drawn past the stateful checks, so a refused create uses up
+	 * no "times".
+	 */
+	if ((st->plan = faults_task_plan(call->app->faults, call, st->name)) == NULL)
+		return ERR_INTERNAL;
+	t.plan = st->plan;
 	if ((err = db_cluster_insert(conn, &c)) != ERR_OK)
 		return err;
 	return db_task_insert(conn, &t);
@@ -163,9 +170,6 @@ api_create_cluster(struct call *call)
 	st->cluster_type = dup_string(spec, "cluster_type");
 	st->spec = cJSON_PrintUnformatted(spec);
 	st->now_ms = clock_now(&call->app->clock);
-	/* An injected task fault (admin.md section 3) rides in the plan for the lifecycle. */
-	if ((st->plan = faults_task_plan(call->app->faults, call, st->name)) == NULL)
-		goto internal;
 	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
 	    st->spec == NULL)
 		goto internal;

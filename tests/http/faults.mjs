@@ -99,10 +99,17 @@ await run(async (tap) => {
     r = await request(daemon, 'GET', UNKNOWN);
     tap.equal([admin, r.status], [[200, 200, 200, 200, 200], 500], 'a rule without operation faults the API but no admin endpoint');
 
-    // task: the create succeeds and the rule fires (the lifecycle fails the task later).
+    // task: the create succeeds and the rule fires (the lifecycle fails the task later);
+    // a create refused by a stateful check (name taken) uses up none of its times.
     await request(daemon, 'DELETE', '/_mock/faults');
+    r = await request(daemon, 'POST', '/clusters', clusterBody('task-fault-taken'));
+    tap.equal(r.status, 200, 'a cluster to collide with');
     r = await request(daemon, 'POST', '/_mock/faults', { task: { fail_at_stage: 'CreateWorkerNodes', code: 'NodesFailed', message: 'no capacity' }, times: 1 });
     const taskRule = r.json.id;
+    r = await request(daemon, 'POST', '/clusters', clusterBody('task-fault-taken'));
+    tap.equal(r.status, 400, 'a create of a taken name is refused');
+    r = await request(daemon, 'GET', '/_mock/faults');
+    tap.equal(r.json.faults.find((f) => f.id === taskRule).fired, 0, 'the refused create used up no times');
     r = await request(daemon, 'POST', '/clusters', clusterBody('task-fault-1'));
     tap.equal(r.status, 200, 'a task fault lets the create succeed');
     r = await request(daemon, 'GET', '/_mock/faults');
