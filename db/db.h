@@ -53,6 +53,13 @@ struct db_job {
 	enum err (*apply)(struct db_conn *conn, void *arg);
 	void (*done)(struct db_job *job);
 	void *arg;
+	/*
+	 * A bulk job runs alone, in a transaction of its own with foreign-key
+	 * enforcement off, so that an unconditioned DELETE takes SQLite's
+	 * truncate path instead of deleting (and checking) row by row. Its
+	 * apply must leave every reference consistent itself (children first).
+	 */
+	bool bulk;
 	enum err result;
 	struct db_job *next;	/* the writer's queue link */
 };

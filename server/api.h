@@ -62,5 +62,12 @@ enum err api_cluster_find(struct call *call, int64_t now, struct cluster_rec **o
 
 void api_admin_health(struct call *call);
 void api_admin_ready(struct call *call);
+void api_admin_reset(struct call *call);
+void api_admin_requests(struct call *call);
+void api_admin_faults_list(struct call *call);
+void api_admin_faults_add(struct call *call);
+void api_admin_faults_clear(struct call *call);
+void api_admin_faults_delete(struct call *call);
+void api_admin_metrics(struct call *call);
 
 #endif

@@ -12,8 +12,10 @@
 
 #include "api.h"
 #include "app.h"
+#include "faults.h"
 #include "ids.h"
 #include "jsonbody.h"
+#include "lifecycle.h"
 #include "provision.h"
 #include "store.h"
 #include "validate.h"
@@ -44,6 +46,37 @@ create_state_free(void *p)
 	free(st->spec);
 	free(st->plan);
 	free(st);
+}
+
+/*
+ * An injected task fault (admin.md section 3) is drawn here, on the writer
+ * past the stateful checks, so that a refused create uses up no "times";
+ * when one fires, the plan is made again with the fault in it. A rule
+ * naming a stage this cluster skips (CreateWorkerNodes without nodes)
+ * cannot fail it: the create goes on without the fault.
+ */
+static enum err
+create_plan_fault(struct call *call, struct create_state *st)
+{
+	struct lifecycle_fault fault;
+	struct lifecycle_plan plan;
+	cJSON *spec;
+	char *json;
+	bool made;
+
+	if (!faults_task_fault(call->app->faults, call, st->name, &fault))
+		return ERR_OK;
+	if ((spec = cJSON_Parse(st->spec)) == NULL)
+		return ERR_INTERNAL;
+	made = lifecycle_plan_create(spec, call->app->cfg->instant, &fault, &plan);
+	cJSON_Delete(spec);
+	if (!made)
+		return ERR_OK;
+	if ((json = lifecycle_plan_json(&plan)) == NULL)
+		return ERR_INTERNAL;
+	free(st->plan);
+	st->plan = json;
+	return ERR_OK;
 }
 
 static enum err
@@ -84,6 +117,8 @@ create_apply(struct db_conn *conn, struct call *call)
 		    "cluster name %s already exist in your clusters", st->name);
 		return ERR_CLUSTER_NAME_EXISTS;
 	}
+	if ((err = create_plan_fault(call, st)) != ERR_OK)
+		return err;
 	return provision_create(conn, &c, &t, st->plan);
 }
 

@@ -13,6 +13,10 @@
 #include "credentials.h"
 #include "db.h"
 
+struct journal;
+struct faults;
+struct metrics;
+
 struct app {
 	const struct config *cfg;
 	const struct credentials *credentials;	/* read-only after start-up */
@@ -20,6 +24,9 @@ struct app {
 	struct vclock clock;
 	atomic_bool ready;	/* database migrated and listener bound */
 	atomic_bool settle_queued;	/* a read-triggered settle is queued (provision.c) */
+	struct journal *journal;	/* the request journal (journal.h) */
+	struct faults *faults;	/* fault rules (faults.h) */
+	struct metrics *metrics;	/* request counters (metrics.h) */
 };
 
 #endif

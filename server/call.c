@@ -53,15 +53,15 @@ call_reply_json(struct call *call, int status, cJSON *doc)
 }
 
 static cJSON *
-error_body_gateway(const struct call *call, const struct err_info *info, const char *message)
+error_body_gateway(const struct call *call, const char *code, const char *message)
 {
 	const char *host = call_header(call, "host");
 	char recommend[256];
 	cJSON *doc = cJSON_CreateObject();
 
 	snprintf(recommend, sizeof(recommend),
-	    "https://next.api.aliyun.com/troubleshoot?q=%s&product=CS", info->code);
-	cJSON_AddStringToObject(doc, "Code", info->code);
+	    "https://next.api.aliyun.com/troubleshoot?q=%s&product=CS", code);
+	cJSON_AddStringToObject(doc, "Code", code);
 	cJSON_AddStringToObject(doc, "Message", message);
 	cJSON_AddStringToObject(doc, "RequestId", call->request_id);
 	cJSON_AddStringToObject(doc, "HostId", host != NULL ? host : "");
@@ -70,15 +70,15 @@ error_body_gateway(const struct call *call, const struct err_info *info, const c
 }
 
 static cJSON *
-error_body_service(const struct call *call, const struct err_info *info, const char *message,
+error_body_service(const struct call *call, int status, const char *code, const char *message,
     cJSON *data)
 {
 	cJSON *doc = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(doc, "code", info->code);
+	cJSON_AddStringToObject(doc, "code", code);
 	cJSON_AddStringToObject(doc, "message", message);
 	cJSON_AddStringToObject(doc, "requestId", call->request_id);
-	cJSON_AddNumberToObject(doc, "status", info->status);
+	cJSON_AddNumberToObject(doc, "status", status);
 	if (data != NULL)
 		cJSON_AddItemToObject(doc, "data", data);
 	return doc;
@@ -94,9 +94,9 @@ call_reply_error(struct call *call, enum err err, const char *message, cJSON *da
 		message = info->message;
 	if (info->shape == SHAPE_GATEWAY) {
 		cJSON_Delete(data);
-		doc = error_body_gateway(call, info, message);
+		doc = error_body_gateway(call, info->code, message);
 	} else {
-		doc = error_body_service(call, info, message, data);
+		doc = error_body_service(call, info->status, info->code, message, data);
 	}
 	call->resp.err = err;
 	if (call_reply_json(call, info->status, doc) != ERR_OK) {
@@ -108,6 +108,20 @@ call_reply_error(struct call *call, enum err err, const char *message, cJSON *da
 		    copy != NULL ? strlen(copy) : 0);
 		call->resp.err = ERR_INTERNAL;
 	}
+}
+
+void
+call_reply_error_as(struct call *call, int status, const char *code, const char *message,
+    bool gateway)
+{
+	enum err err = err_from_code(code);
+	cJSON *doc = gateway ? error_body_gateway(call, code, message)
+			     : error_body_service(call, status, code, message, NULL);
+
+	/* For logs: the table's error when the code is one of ours, else a generic one. */
+	call->resp.err = err != ERR__COUNT ? err : ERR_SERVICE_UNAVAILABLE;
+	if (call_reply_json(call, status, doc) != ERR_OK)
+		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
 }
 
 void

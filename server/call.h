@@ -78,6 +78,9 @@ struct call {
 	/* The signature check's data (guard.c), freed with auth_state_free when the call ends. */
 	void *auth_state;
 	void (*auth_state_free)(void *state);
+	bool write_bulk;	/* run apply as a bulk job (db.h), e.g. a reset */
+	int delay_ms;		/* fault injection: answer no earlier than started + delay */
+	bool admin;		/* routed to an admin endpoint (not journaled, never faulted) */
 };
 
 /* Returns the decoded value of query parameter key, or NULL. Borrowed. */
@@ -103,6 +106,14 @@ void call_reply_raw(struct call *call, int status, const char *content_type, cha
  * taken over and freed.
  */
 void call_reply_error(struct call *call, enum err err, const char *message, struct cJSON *data);
+
+/*
+ * Answers with an error that is not in the error table (an injected fault,
+ * admin.md section 3): status and code as given, in the gateway shape when
+ * gateway is set, else the service shape.
+ */
+void call_reply_error_as(struct call *call, int status, const char *code, const char *message,
+    bool gateway);
 
 /* Adds a response header; copies value. Silently drops past CALL_MAX_EXTRA. */
 void call_add_header(struct call *call, const char *name, const char *value);

@@ -3,12 +3,19 @@
  * environment name and the function that parses its value, so the usage
  * text, --check-config and the environment all come from the same rows.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
 
 #include "config.h"
+
+/* Files named by flags are read whole; nothing legitimate is near this size. */
+#define CONFIG_FILE_MAX (16 * 1024 * 1024)
 
 typedef bool (*opt_parse_fn)(struct config *cfg, const char *value, char *err, size_t errlen);
 
@@ -335,6 +342,35 @@ env_true(const char *value)
 }
 
 static bool
+env_false(const char *value)
+{
+	return value[0] == '\0' || strcmp(value, "0") == 0 || strcmp(value, "false") == 0 ||
+	       strcmp(value, "no") == 0 || strcmp(value, "off") == 0;
+}
+
+/*
+ * ACKMOCK_CREDENTIAL may list several credentials separated by commas: an
+ * environment variable cannot be repeated like a flag.
+ */
+static bool
+env_credentials(struct config *cfg, const char *env, const char *value, char *err,
+    size_t errlen)
+{
+	char *copy = strdup(value), *save = NULL;
+	bool ok = copy != NULL;
+
+	for (char *one = copy != NULL ? strtok_r(copy, ",", &save) : NULL; one != NULL && ok;
+	     one = strtok_r(NULL, ",", &save))
+		ok = opt_credential(cfg, one, err, errlen);
+	if (ok && copy != NULL && cfg->ncredentials == 0) {
+		snprintf(err, errlen, "%s: expected AK:SECRET[:ACCOUNT][,...]", env);
+		ok = false;
+	}
+	free(copy);
+	return ok;
+}
+
+static bool
 apply_env(struct config *cfg, char **envp, char *err, size_t errlen)
 {
 	for (char **e = envp; e != NULL && *e != NULL; e++) {
@@ -348,8 +384,18 @@ apply_env(struct config *cfg, char **envp, char *err, size_t errlen)
 			if (o->env == NULL || strlen(o->env) != (size_t)(eq - *e) ||
 			    memcmp(o->env, *e, (size_t)(eq - *e)) != 0)
 				continue;
-			if (!o->takes_value && !env_true(eq + 1))
+			if (!o->takes_value && !env_true(eq + 1)) {
+				if (env_false(eq + 1))
+					break;
+				snprintf(err, errlen, "%s: expected 1, true, yes, on or 0, false, no, "
+				    "off, got '%s'", o->env, eq + 1);
+				return false;
+			}
+			if (o->parse == opt_credential) {
+				if (!env_credentials(cfg, o->env, eq + 1, err, errlen))
+					return false;
 				break;
+			}
 			if (!o->parse(cfg, eq + 1, err, errlen)) {
 				if (err[0] == '\0')
 					snprintf(err, errlen, "%s: invalid value", o->env);
@@ -476,4 +522,124 @@ config_print(const struct config *cfg)
 	printf("log_format = %s\n", cfg->log_format == LOG_JSON ? "json" : "text");
 	printf("log_level = %s\n", level_names[cfg->log_level]);
 	printf("seed = %llu\n", (unsigned long long)cfg->seed);
+}
+
+/* Reads path whole and parses it as JSON; on failure writes why into err. */
+static cJSON *
+read_json(const char *flag, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "rb");
+	char *text = NULL;
+	long len;
+	cJSON *doc = NULL;
+
+	if (fp == NULL) {
+		snprintf(err, errlen, "--%s: cannot open '%s': %s", flag, path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(fp, 0, SEEK_END) != 0 || (len = ftell(fp)) < 0 || len > CONFIG_FILE_MAX ||
+	    fseek(fp, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "--%s: '%s' is not a regular file of at most 16 MiB", flag,
+		    path);
+		goto done;
+	}
+	if ((text = malloc((size_t)len + 1)) == NULL ||
+	    fread(text, 1, (size_t)len, fp) != (size_t)len) {
+		snprintf(err, errlen, "--%s: cannot read '%s'", flag, path);
+		goto done;
+	}
+	text[len] = '\0';
+	if ((doc = cJSON_ParseWithLength(text, (size_t)len)) == NULL)
+		snprintf(err, errlen, "--%s: '%s' is not valid JSON", flag, path);
+done:
+	free(text);
+	fclose(fp);
+	return doc;
+}
+
+static bool
+check_credentials_file(const char *path, char *err, size_t errlen)
+{
+	cJSON *doc = read_json("credentials", path, err, errlen);
+	const cJSON *item;
+	int i = 0;
+	bool ok = doc != NULL;
+
+	if (ok && !cJSON_IsArray(doc)) {
+		snprintf(err, errlen, "--credentials: '%s' must hold a JSON array", path);
+		ok = false;
+	}
+	const cJSON *list = ok ? doc : NULL;
+
+	cJSON_ArrayForEach(item, list) {
+		const cJSON *ak = cJSON_GetObjectItemCaseSensitive(item, "access_key_id");
+		const cJSON *sk = cJSON_GetObjectItemCaseSensitive(item, "access_key_secret");
+		const cJSON *account = cJSON_GetObjectItemCaseSensitive(item, "account");
+
+		if (!cJSON_IsString(ak) || ak->valuestring[0] == '\0' || !cJSON_IsString(sk) ||
+		    sk->valuestring[0] == '\0' || (account != NULL && !cJSON_IsString(account))) {
+			snprintf(err, errlen, "--credentials: '%s' entry %d needs string "
+			    "access_key_id and access_key_secret (and optionally account)", path, i);
+			ok = false;
+			break;
+		}
+		i++;
+	}
+	cJSON_Delete(doc);
+	return ok;
+}
+
+static bool
+check_object_file(const char *flag, const char *path, char *err, size_t errlen)
+{
+	cJSON *doc = read_json(flag, path, err, errlen);
+	bool ok = cJSON_IsObject(doc);
+
+	if (doc != NULL && !ok)
+		snprintf(err, errlen, "--%s: '%s' must hold a JSON object", flag, path);
+	cJSON_Delete(doc);
+	return ok;
+}
+
+bool
+config_validate(const struct config *cfg, char *err, size_t errlen)
+{
+	struct in_addr addr;
+	struct stat sb;
+
+	err[0] = '\0';
+	if (strcmp(cfg->listen_host, "localhost") != 0 &&
+	    inet_pton(AF_INET, cfg->listen_host, &addr) != 1) {
+		snprintf(err, errlen, "--listen: '%s' is not an IPv4 address or localhost",
+		    cfg->listen_host);
+		return false;
+	}
+	if (strcmp(cfg->db_path, ":memory:") != 0) {
+		const char *slash = strrchr(cfg->db_path, '/');
+
+		if (slash != NULL && slash != cfg->db_path) {
+			char *dir = strndup(cfg->db_path, (size_t)(slash - cfg->db_path));
+			bool ok = dir != NULL && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+
+			if (!ok)
+				snprintf(err, errlen, "--db: directory '%s' does not exist",
+				    dir != NULL ? dir : cfg->db_path);
+			free(dir);
+			if (!ok)
+				return false;
+		}
+		if (stat(cfg->db_path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+			snprintf(err, errlen, "--db: '%s' is not a regular file", cfg->db_path);
+			return false;
+		}
+	}
+	if (cfg->credentials_file != NULL &&
+	    !check_credentials_file(cfg->credentials_file, err, errlen))
+		return false;
+	if (cfg->world_file != NULL && !check_object_file("world", cfg->world_file, err, errlen))
+		return false;
+	if (cfg->catalog_file != NULL &&
+	    !check_object_file("catalog", cfg->catalog_file, err, errlen))
+		return false;
+	return true;
 }

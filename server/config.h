@@ -58,6 +58,14 @@ void config_defaults(struct config *cfg);
 bool config_parse(struct config *cfg, int argc, char **argv, char **envp, char *err,
     size_t errlen);
 
+/*
+ * Checks what parsing alone cannot, cheaply: the files of --credentials,
+ * --world and --catalog exist and hold JSON of the right outer type, the
+ * directory of --db exists, and --listen's host is an IPv4 address. On the
+ * first problem writes one line into err and returns false.
+ */
+bool config_validate(const struct config *cfg, char *err, size_t errlen);
+
 /* Frees the strings cfg owns. */
 void config_finish(struct config *cfg);
 

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -6,7 +7,11 @@
 
 #include "app.h"
 #include "dispatch.h"
+#include "faults.h"
 #include "guard.h"
+#include "journal.h"
+#include "metrics.h"
+#include "redact.h"
 #include "router.h"
 #include "uri.h"
 
@@ -53,36 +58,57 @@ dispatch_call(struct call *call, const char *target)
 	}
 	call->operation = route->operation;
 	dispatch_account(call);
-	if ((route->flags & ROUTE_ADMIN) == 0 && !guard_admit(call))
+	call->admin = (route->flags & ROUTE_ADMIN) != 0;
+	/* The gateway checks the signature first; a fault stands for the service behind it. */
+	if (!call->admin && !guard_admit(call))
+		return;
+	if (faults_intercept(call, route))
 		return;
 	route->handler(call);
 	guard_commit(call);
 }
 
 void
+dispatch_answered(const struct call *call, int64_t duration_ns)
+{
+	metrics_observe(call->app->metrics, call->operation, call->resp.status,
+	    (double)duration_ns / 1e9);
+	/* The journal is the API's: polling /_mock/ready or /_mock/requests would only bury it. */
+	if (!call->admin)
+		journal_record(call->app->journal, call, duration_ns);
+}
+
+void
 dispatch_log(const struct call *call, int64_t duration_ns)
 {
 	const struct config *cfg = call->app->cfg;
-	char when[32];
+	/* A server error is worth a line even at --log-level warn. */
+	enum log_level level = call->resp.status >= 500 ? LOG_WARN : LOG_INFO;
+	char when[32], *path, *account;
 	struct tm tm;
 	time_t now = time(NULL);
 
-	if (cfg->log_level > LOG_INFO)
+	if (level < cfg->log_level)
 		return;
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Escaped to printable ASCII: a hostile path or key cannot break the line or the JSON. */
+	path = redact_text(call->req.path != NULL ? call->req.path : call->req.target);
+	account = redact_text(call->account != NULL ? call->account : "");
+	if (path == NULL || account == NULL)
+		goto done;
 	if (cfg->log_format == LOG_JSON) {
-		/* Built with cJSON so that a hostile path cannot break the line. */
 		cJSON *line = cJSON_CreateObject();
 		char *text;
 
 		cJSON_AddStringToObject(line, "time", when);
+		cJSON_AddStringToObject(line, "level", level == LOG_WARN ? "warn" : "info");
 		cJSON_AddStringToObject(line, "request_id", call->request_id);
-		cJSON_AddStringToObject(line, "account", call->account != NULL ? call->account : "");
-		cJSON_AddStringToObject(line, "method", call->req.method);
-		cJSON_AddStringToObject(line, "path", call->req.path != NULL ? call->req.path : "");
+		cJSON_AddStringToObject(line, "account", account);
+		cJSON_AddStringToObject(line, "method", call->req.method != NULL ? call->req.method : "");
+		cJSON_AddStringToObject(line, "path", path);
 		cJSON_AddStringToObject(line, "operation",
-		    call->operation != NULL ? call->operation : "");
+		    call->operation != NULL ? call->operation : "Unknown");
 		cJSON_AddNumberToObject(line, "status", call->resp.status);
 		cJSON_AddNumberToObject(line, "duration_ms", (double)duration_ns / 1e6);
 		text = cJSON_PrintUnformatted(line);
@@ -90,11 +116,13 @@ dispatch_log(const struct call *call, int64_t duration_ns)
 			fprintf(stderr, "%s\n", text);
 		cJSON_free(text);
 		cJSON_Delete(line);
-		return;
+		goto done;
 	}
 	fprintf(stderr, "%s %s %s %s %s %s %d %.3fms\n", when, call->request_id,
-	    call->account != NULL ? call->account : "-", call->req.method,
-	    call->req.path != NULL ? call->req.path : "-",
-	    call->operation != NULL ? call->operation : "-", call->resp.status,
-	    (double)duration_ns / 1e6);
+	    account[0] != '\0' ? account : "-", call->req.method != NULL ? call->req.method : "-",
+	    path[0] != '\0' ? path : "-", call->operation != NULL ? call->operation : "Unknown",
+	    call->resp.status, (double)duration_ns / 1e6);
+done:
+	free(path);
+	free(account);
 }

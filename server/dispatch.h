@@ -17,6 +17,13 @@
  */
 void dispatch_call(struct call *call, const char *target);
 
+/*
+ * Counts the call in the metrics and records it in the journal; the HTTP
+ * layer calls it when the response is queued, before the client can read
+ * it, so a client that has its answer finds it in both.
+ */
+void dispatch_answered(const struct call *call, int64_t duration_ns);
+
 /* Writes the one log line of a finished call (admin.md section 1). */
 void dispatch_log(const struct call *call, int64_t duration_ns);
 

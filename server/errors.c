@@ -25,6 +25,7 @@ static const struct err_info err_table[ERR__COUNT] = {
 	[ERR_QUOTA_CLUSTER]		= { 400, "QuotaExceeded.Cluster",	SHAPE_SERVICE,	"cluster quota exceeded" },
 	[ERR_CLUSTER_NOT_FOUND]		= { 404, "ErrorClusterNotFound",	SHAPE_SERVICE,	"cluster not found" },
 	[ERR_TASK_NOT_FOUND]		= { 404, "ErrorTaskNotFound",		SHAPE_SERVICE,	"task not found" },
+	[ERR_FAULT_NOT_FOUND]		= { 404, "ErrorFaultNotFound",		SHAPE_SERVICE,	"no fault rule has that id" },
 	[ERR_DELETION_PROTECTION]	= { 400, "ErrorDeletionProtection",	SHAPE_SERVICE,	"the cluster has deletion protection enabled" },
 	[ERR_CLUSTER_STATE]		= { 400, "ErrorClusterState",		SHAPE_SERVICE,	"the operation is not allowed in the cluster's current state" },
 	[ERR_ENTITY_TOO_LARGE]		= { 413, "RequestEntityTooLarge",	SHAPE_SERVICE,	"request body exceeds 1 MiB" },

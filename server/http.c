@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +34,23 @@ enum phase {
 	PHASE_BODY,		/* receiving the body */
 	PHASE_WAITING,		/* suspended, the write is with the database writer */
 	PHASE_RESUMED,		/* the write is done; build and send the response */
+	PHASE_DELAYED,		/* suspended until an injected delay ends */
+	PHASE_DELAY_DONE,	/* the delay is over; send the response */
 	PHASE_ANSWERED,		/* a response is queued */
+};
+
+struct http_req;
+
+/*
+ * Injected delays (admin.md section 3, delay_ms): a delayed connection is
+ * suspended and a timer thread resumes it when its deadline passes, so no
+ * event-loop thread ever sleeps. The pending timers are a list sorted by
+ * deadline; delays are rare and short-lived, so a list is plenty.
+ */
+struct timer {
+	struct http_req *req;
+	int64_t deadline_ns;
+	struct timer *next;
 };
 
 struct http_server {
@@ -47,6 +64,12 @@ struct http_server {
 	 */
 	atomic_bool stopping;
 	atomic_int suspended;
+	pthread_mutex_t timer_lock;
+	pthread_cond_t timer_cond;
+	struct timer *timers;
+	bool timer_stop;
+	pthread_t timer_thread;
+	bool timer_started;
 };
 
 struct http_req {
@@ -59,6 +82,7 @@ struct http_req {
 	bool too_large;
 	enum phase phase;
 	struct db_job job;
+	struct timer timer;
 };
 
 static int64_t
@@ -104,15 +128,86 @@ collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *
 	return MHD_YES;
 }
 
+/* Queues r's resumption at deadline_ns; the caller has suspended r. */
+static void
+timer_add(struct http_server *srv, struct http_req *r, int64_t deadline_ns, struct timer *t)
+{
+	struct timer **p;
+
+	t->req = r;
+	t->deadline_ns = deadline_ns;
+	pthread_mutex_lock(&srv->timer_lock);
+	if (srv->timer_stop) {
+		/* Shutting down and the timer thread may be gone: no delay. */
+		pthread_mutex_unlock(&srv->timer_lock);
+		r->phase = PHASE_DELAY_DONE;
+		MHD_resume_connection(r->conn);
+		atomic_fetch_sub(&srv->suspended, 1);
+		return;
+	}
+	for (p = &srv->timers; *p != NULL && (*p)->deadline_ns <= deadline_ns; p = &(*p)->next)
+		;
+	t->next = *p;
+	*p = t;
+	pthread_cond_signal(&srv->timer_cond);
+	pthread_mutex_unlock(&srv->timer_lock);
+}
+
+static void *
+timer_main(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->timer_lock);
+	for (;;) {
+		int64_t now = mono_ns();
+
+		/* On shutdown every pending delay ends at once, so http_stop need not wait it out. */
+		while (srv->timers != NULL && (srv->timer_stop || srv->timers->deadline_ns <= now)) {
+			struct timer *t = srv->timers;
+
+			srv->timers = t->next;
+			t->req->phase = PHASE_DELAY_DONE;
+			MHD_resume_connection(t->req->conn);
+			atomic_fetch_sub(&srv->suspended, 1);
+		}
+		if (srv->timer_stop)
+			break;
+		if (srv->timers == NULL) {
+			pthread_cond_wait(&srv->timer_cond, &srv->timer_lock);
+		} else {
+			struct timespec until = {
+			    .tv_sec = (time_t)(srv->timers->deadline_ns / 1000000000),
+			    .tv_nsec = (long)(srv->timers->deadline_ns % 1000000000),
+			};
+
+			pthread_cond_timedwait(&srv->timer_cond, &srv->timer_lock, &until);
+		}
+	}
+	pthread_mutex_unlock(&srv->timer_lock);
+	return NULL;
+}
+
 static enum MHD_Result
 send_response(struct http_req *r)
 {
 	struct call *call = &r->call;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
+	int64_t deadline;
 
 	if (call->resp.body == NULL)
 		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+	deadline = call->started_ns + (int64_t)call->delay_ms * 1000000;
+	if (r->phase != PHASE_DELAY_DONE && call->delay_ms > 0 && mono_ns() < deadline &&
+	    !atomic_load(&r->srv->stopping)) {
+		r->phase = PHASE_DELAYED;
+		atomic_fetch_add(&r->srv->suspended, 1);
+		MHD_suspend_connection(r->conn);
+		timer_add(r->srv, r, deadline, &r->timer);
+		return MHD_YES;
+	}
+	dispatch_answered(call, mono_ns() - call->started_ns);
 	resp = MHD_create_response_from_buffer(call->resp.body_len, call->resp.body,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
@@ -236,6 +331,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		}
 		r->phase = PHASE_WAITING;
 		r->job.apply = apply_call;
+		r->job.bulk = r->call.write_bulk;
 		r->job.done = on_write_done;
 		r->job.arg = r;
 		MHD_suspend_connection(conn);
@@ -244,7 +340,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	case PHASE_RESUMED:
 		r->call.finish(&r->call, r->job.result);
 		return send_response(r);
+	case PHASE_DELAY_DONE:
+		return send_response(r);
 	case PHASE_WAITING:
+	case PHASE_DELAYED:
 	case PHASE_ANSWERED:
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -269,6 +368,22 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
+/* Stops the timer thread (ending every pending delay) and destroys its lock. */
+static void
+timer_destroy(struct http_server *srv)
+{
+	if (srv->timer_started) {
+		pthread_mutex_lock(&srv->timer_lock);
+		srv->timer_stop = true;
+		pthread_cond_signal(&srv->timer_cond);
+		pthread_mutex_unlock(&srv->timer_lock);
+		pthread_join(srv->timer_thread, NULL);
+		srv->timer_started = false;
+	}
+	pthread_cond_destroy(&srv->timer_cond);
+	pthread_mutex_destroy(&srv->timer_lock);
+}
+
 struct http_server *
 http_start(struct app *app, const char *host, int port, int threads, char *err, size_t errlen)
 {
@@ -288,6 +403,22 @@ http_start(struct app *app, const char *host, int port, int threads, char *err, 
 		return NULL;
 	}
 	srv->app = app;
+	pthread_mutex_init(&srv->timer_lock, NULL);
+	{
+		pthread_condattr_t attr;
+
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&srv->timer_cond, &attr);
+		pthread_condattr_destroy(&attr);
+	}
+	if (pthread_create(&srv->timer_thread, NULL, timer_main, srv) != 0) {
+		snprintf(err, errlen, "cannot start the timer thread");
+		timer_destroy(srv);
+		free(srv);
+		return NULL;
+	}
+	srv->timer_started = true;
 	srv->mhd = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 		MHD_USE_ERROR_LOG,
@@ -304,6 +435,7 @@ http_start(struct app *app, const char *host, int port, int threads, char *err, 
 	if (srv->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (address in use or not local?)", host,
 		    port);
+		timer_destroy(srv);
 		free(srv);
 		return NULL;
 	}
@@ -326,9 +458,14 @@ http_stop(struct http_server *srv)
 	MHD_socket listener = MHD_quiesce_daemon(srv->mhd);
 
 	atomic_store(&srv->stopping, true);
+	pthread_mutex_lock(&srv->timer_lock);
+	srv->timer_stop = true;
+	pthread_cond_signal(&srv->timer_cond);
+	pthread_mutex_unlock(&srv->timer_lock);
 	while (atomic_load(&srv->suspended) > 0)
 		usleep(1000);
 	MHD_stop_daemon(srv->mhd);
+	timer_destroy(srv);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
 	free(srv);

@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "faults.h"
 #include "http.h"
+#include "journal.h"
+#include "metrics.h"
 #include "timefmt.h"
 #include "version.h"
 
@@ -81,6 +84,12 @@ main(int argc, char **argv)
 		config_finish(&cfg);
 		return 0;
 	}
+	/* The files named by flags must exist and parse, whether checking or starting. */
+	if (!config_validate(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "ackmock: %s\n", err);
+		config_finish(&cfg);
+		return 2;
+	}
 	/* A bad credentials file is a configuration error: one line, exit 2, like a bad flag. */
 	if ((creds = credentials_new(&cfg, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "ackmock: %s\n", err);
@@ -113,6 +122,17 @@ main(int argc, char **argv)
 		goto done;
 	}
 	clock_init(&app.clock, &boot.rec);
+	app.metrics = metrics_new();
+	app.journal = journal_new(app.db, cfg.journal_max);
+	app.faults = faults_new(app.db, cfg.seed);
+	if (app.metrics == NULL || app.journal == NULL || app.faults == NULL) {
+		fprintf(stderr, "ackmock: out of memory starting the journal, faults and metrics\n");
+		goto done_clock;
+	}
+	if (db_write_wait(app.db, faults_load_apply, app.faults) != ERR_OK) {
+		fprintf(stderr, "ackmock: cannot load the stored fault rules\n");
+		goto done_clock;
+	}
 	srv = http_start(&app, cfg.listen_host, cfg.listen_port, threads, err, sizeof(err));
 	if (srv == NULL) {
 		fprintf(stderr, "ackmock: %s\n", err);
@@ -132,6 +152,10 @@ main(int argc, char **argv)
 	http_stop(srv);
 	status = 0;
 done_clock:
+	/* After the listener: every request that could record has been answered. */
+	journal_free(app.journal);
+	faults_free(app.faults);
+	metrics_free(app.metrics);
 	clock_finish(&app.clock);
 done:
 	db_close(app.db);

@@ -24,6 +24,13 @@ const struct route routes[] = {
 	{ "POST",	"/_mock/clock",				"AdminClockSet",	api_clock_post,		ROUTE_ADMIN },
 	{ "GET",	"/_mock/health",			"AdminHealth",		api_admin_health,	ROUTE_ADMIN },
 	{ "GET",	"/_mock/ready",				"AdminReady",		api_admin_ready,	ROUTE_ADMIN },
+	{ "POST",	"/_mock/reset",				"AdminReset",		api_admin_reset,	ROUTE_ADMIN },
+	{ "GET",	"/_mock/requests",			"AdminRequests",	api_admin_requests,	ROUTE_ADMIN },
+	{ "GET",	"/_mock/faults",			"AdminFaultsList",	api_admin_faults_list,	ROUTE_ADMIN },
+	{ "POST",	"/_mock/faults",			"AdminFaultsAdd",	api_admin_faults_add,	ROUTE_ADMIN },
+	{ "DELETE",	"/_mock/faults",			"AdminFaultsClear",	api_admin_faults_clear,	ROUTE_ADMIN },
+	{ "DELETE",	"/_mock/faults/{}",			"AdminFaultsDelete",	api_admin_faults_delete, ROUTE_ADMIN },
+	{ "GET",	"/_mock/metrics",			"AdminMetrics",		api_admin_metrics,	ROUTE_ADMIN },
 	{ NULL },
 };
 /* clang-format on */

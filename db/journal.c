@@ -1,0 +1,142 @@
+/* The request journal table: batched appends with eviction, and queries. */
+#include <stdlib.h>
+
+#include "admin_store.h"
+#include "conn.h"
+
+static const char SQL_JOURNAL_INSERT[] =
+    "INSERT INTO journal (real_ms, request_id, account, method, path, operation, status,"
+    " error_code, duration_ms, body, headers)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+/*
+ * The journal is a ring: keep the newest max rows. The seq of the first row
+ * past the cap is found through the primary key, so this costs a walk of at
+ * most max index entries and no sort.
+ */
+static const char SQL_JOURNAL_EVICT[] =
+    "DELETE FROM journal WHERE seq <= (SELECT seq FROM journal ORDER BY seq DESC"
+    " LIMIT 1 OFFSET ?1)";
+
+static const char SQL_JOURNAL_LIST[] =
+    "SELECT seq, real_ms, request_id, account, method, path, operation, status, error_code,"
+    " duration_ms, body, headers FROM journal"
+    " WHERE (?1 IS NULL OR operation = ?1) AND (?2 IS NULL OR account = ?2)"
+    " AND (?3 = 0 OR status BETWEEN ?3 AND ?4)"
+    " ORDER BY seq DESC LIMIT ?5";
+
+void
+journal_rec_clear(struct journal_rec *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->request_id);
+	free(rec->account);
+	free(rec->method);
+	free(rec->path);
+	free(rec->operation);
+	free(rec->error_code);
+	free(rec->body);
+	free(rec->headers);
+	rec->request_id = rec->account = rec->method = rec->path = NULL;
+	rec->operation = rec->error_code = rec->body = rec->headers = NULL;
+}
+
+enum err
+db_journal_append(struct db_conn *conn, const struct journal_rec *recs, size_t n, int64_t max,
+                  int64_t *evicted)
+{
+	sqlite3_stmt *st;
+	enum err err = ERR_INTERNAL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct journal_rec *r = &recs[i];
+
+		if ((st = conn_stmt(conn, SQL_JOURNAL_INSERT)) == NULL)
+			return ERR_INTERNAL;
+		sqlite3_bind_int64(st, 1, r->real_ms);
+		conn_bind_text(st, 2, r->request_id);
+		conn_bind_text(st, 3, r->account);
+		conn_bind_text(st, 4, r->method);
+		conn_bind_text(st, 5, r->path);
+		conn_bind_text(st, 6, r->operation);
+		sqlite3_bind_int(st, 7, r->status);
+		conn_bind_text(st, 8, r->error_code != NULL ? r->error_code : "");
+		sqlite3_bind_double(st, 9, r->duration_ms);
+		conn_bind_text(st, 10, r->body != NULL ? r->body : "");
+		conn_bind_text(st, 11, r->headers != NULL ? r->headers : "{}");
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return ERR_INTERNAL;
+		}
+		sqlite3_reset(st);
+	}
+	if ((st = conn_stmt(conn, SQL_JOURNAL_EVICT)) == NULL)
+		return ERR_INTERNAL;
+	sqlite3_bind_int64(st, 1, max);
+	if (sqlite3_step(st) == SQLITE_DONE) {
+		*evicted = sqlite3_changes(sqlite3_db_handle(st));
+		err = ERR_OK;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum err
+db_journal_list(struct db_conn *conn, const struct journal_filter *f, struct journal_rec **out,
+                size_t *n)
+{
+	sqlite3_stmt *st = conn_stmt(conn, SQL_JOURNAL_LIST);
+	struct journal_rec *recs = NULL, *grown;
+	size_t count = 0, cap = 0;
+	enum err err = ERR_INTERNAL;
+	int rc;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	conn_bind_text(st, 1, f->operation);
+	conn_bind_text(st, 2, f->account);
+	sqlite3_bind_int(st, 3, f->status_min);
+	sqlite3_bind_int(st, 4, f->status_max);
+	sqlite3_bind_int64(st, 5, f->limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct journal_rec *r;
+
+		if (count == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			if ((grown = realloc(recs, cap * sizeof(*recs))) == NULL)
+				goto done;
+			recs = grown;
+		}
+		r = &recs[count++];
+		r->seq = sqlite3_column_int64(st, 0);
+		r->real_ms = sqlite3_column_int64(st, 1);
+		r->request_id = conn_column_dup(st, 2);
+		r->account = conn_column_dup(st, 3);
+		r->method = conn_column_dup(st, 4);
+		r->path = conn_column_dup(st, 5);
+		r->operation = conn_column_dup(st, 6);
+		r->status = sqlite3_column_int(st, 7);
+		r->error_code = conn_column_dup(st, 8);
+		r->duration_ms = sqlite3_column_double(st, 9);
+		r->body = conn_column_dup(st, 10);
+		r->headers = conn_column_dup(st, 11);
+		if (r->request_id == NULL || r->account == NULL || r->method == NULL ||
+		    r->path == NULL || r->operation == NULL || r->error_code == NULL ||
+		    r->body == NULL || r->headers == NULL)
+			goto done;
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	*out = recs;
+	*n = count;
+	recs = NULL;
+	count = 0;
+	err = ERR_OK;
+done:
+	sqlite3_reset(st);
+	for (size_t i = 0; i < count; i++)
+		journal_rec_clear(&recs[i]);
+	free(recs);
+	return err;
+}

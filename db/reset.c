@@ -1,0 +1,114 @@
+/*
+ * POST /_mock/reset (admin.md section 2) and the state counts of the
+ * metrics gauges. A full reset uses unconditioned DELETEs, children first:
+ * with no WHERE clause SQLite drops the rows page by page instead of
+ * searching them, and deleting tasks and nodes before clusters leaves the
+ * foreign-key cascade nothing to look up.
+ */
+#include <string.h>
+
+#include "admin_store.h"
+#include "conn.h"
+
+static const char SQL_RESET_NODES[] = "DELETE FROM nodes";
+static const char SQL_RESET_TASKS[] = "DELETE FROM tasks";
+static const char SQL_RESET_CLUSTERS[] = "DELETE FROM clusters";
+static const char SQL_RESET_JOURNAL[] = "DELETE FROM journal";
+static const char SQL_RESET_FAULTS[] = "DELETE FROM faults";
+static const char SQL_RESET_NONCES[] = "DELETE FROM nonces";
+
+static const char SQL_RESET_ACCOUNT_NODES[] =
+    "DELETE FROM nodes WHERE cluster_id IN (SELECT cluster_id FROM clusters WHERE account = ?1)";
+static const char SQL_RESET_ACCOUNT_TASKS[] =
+    "DELETE FROM tasks WHERE account = ?1 OR cluster_id IN"
+    " (SELECT cluster_id FROM clusters WHERE account = ?1)";
+static const char SQL_RESET_ACCOUNT_CLUSTERS[] = "DELETE FROM clusters WHERE account = ?1";
+static const char SQL_RESET_ACCOUNT_JOURNAL[] = "DELETE FROM journal WHERE account = ?1";
+static const char SQL_RESET_ACCOUNT_FAULTS[] =
+    "DELETE FROM faults WHERE json_extract(rule, '$.match.account') = ?1";
+static const char SQL_RESET_ACCOUNT_NONCES[] = "DELETE FROM nonces WHERE access_key_id = ?1";
+
+static const char SQL_COUNT_CLUSTERS[] =
+    "SELECT state, count(*) FROM clusters GROUP BY state ORDER BY state";
+static const char SQL_COUNT_TASKS[] =
+    "SELECT state, count(*) FROM tasks GROUP BY state ORDER BY state";
+
+/* Runs one DELETE with ?1 bound to text (when not NULL) and adds its changes to *count. */
+static enum err
+run_delete(struct db_conn *conn, const char *sql, const char *text, int64_t *count)
+{
+	sqlite3_stmt *st = conn_stmt(conn, sql);
+	enum err err = ERR_INTERNAL;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	if (text != NULL)
+		conn_bind_text(st, 1, text);
+	if (sqlite3_step(st) == SQLITE_DONE) {
+		*count += sqlite3_changes(sqlite3_db_handle(st));
+		err = ERR_OK;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum err
+db_reset(struct db_conn *conn, const char *account, const char *const *keys, size_t nkeys,
+         struct reset_counts *out)
+{
+	struct reset_counts c = {0};
+	enum err err;
+
+	if (account == NULL) {
+		if ((err = run_delete(conn, SQL_RESET_NODES, NULL, &c.nodes)) != ERR_OK ||
+		    (err = run_delete(conn, SQL_RESET_TASKS, NULL, &c.tasks)) != ERR_OK ||
+		    (err = run_delete(conn, SQL_RESET_CLUSTERS, NULL, &c.clusters)) != ERR_OK ||
+		    (err = run_delete(conn, SQL_RESET_JOURNAL, NULL, &c.journal)) != ERR_OK ||
+		    (err = run_delete(conn, SQL_RESET_FAULTS, NULL, &c.faults)) != ERR_OK ||
+		    (err = run_delete(conn, SQL_RESET_NONCES, NULL, &c.nonces)) != ERR_OK)
+			return err;
+		*out = c;
+		return ERR_OK;
+	}
+	if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NODES, account, &c.nodes)) != ERR_OK ||
+	    (err = run_delete(conn, SQL_RESET_ACCOUNT_TASKS, account, &c.tasks)) != ERR_OK ||
+	    (err = run_delete(conn, SQL_RESET_ACCOUNT_CLUSTERS, account, &c.clusters)) != ERR_OK ||
+	    (err = run_delete(conn, SQL_RESET_ACCOUNT_JOURNAL, account, &c.journal)) != ERR_OK ||
+	    (err = run_delete(conn, SQL_RESET_ACCOUNT_FAULTS, account, &c.faults)) != ERR_OK ||
+	    (err = run_delete(conn, SQL_RESET_ACCOUNT_NONCES, account, &c.nonces)) != ERR_OK)
+		return err;
+	for (size_t i = 0; i < nkeys; i++) {
+		/* The account name itself is one key already deleted above. */
+		if (strcmp(keys[i], account) == 0)
+			continue;
+		if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NONCES, keys[i], &c.nonces)) !=
+		    ERR_OK)
+			return err;
+	}
+	*out = c;
+	return ERR_OK;
+}
+
+enum err
+db_count_states(struct db_conn *conn, const char *table,
+                void (*fn)(void *arg, const char *state, int64_t count), void *arg)
+{
+	sqlite3_stmt *st;
+	enum err err = ERR_INTERNAL;
+	int rc;
+
+	if (strcmp(table, "clusters") == 0)
+		st = conn_stmt(conn, SQL_COUNT_CLUSTERS);
+	else if (strcmp(table, "tasks") == 0)
+		st = conn_stmt(conn, SQL_COUNT_TASKS);
+	else
+		return ERR_INTERNAL;
+	if (st == NULL)
+		return ERR_INTERNAL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+	if (rc == SQLITE_DONE)
+		err = ERR_OK;
+	sqlite3_reset(st);
+	return err;
+}

@@ -1,0 +1,308 @@
+/*
+ * The request journal's buffer and flusher (journal.h).
+ *
+ * Why the writer thread pulls the buffer instead of being handed a batch:
+ * the flush apply and a reset's apply both run on the one writer thread, so
+ * taking the buffer inside the apply orders every buffered entry either
+ * before a reset (and the reset deletes it) or after it. A batch taken
+ * earlier could land after the reset and bring old entries back.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "admin_store.h"
+#include "journal.h"
+#include "redact.h"
+#include "timefmt.h"
+
+#define FLUSH_AT       256  /* buffered entries that trigger a flush at once */
+#define FLUSH_EVERY_MS 100  /* the flusher's period */
+#define BUFFER_MAX     8192 /* buffered entries kept when the writer lags */
+
+struct journal {
+	struct db *db;
+	int64_t max;
+	pthread_mutex_t lock;
+	pthread_cond_t tick;
+	struct journal_rec *buf; /* a ring of cap entries */
+	size_t head, count, cap;
+	bool stopping;
+	pthread_t flusher;
+	struct db_job job; /* at most one flush queued at a time */
+	atomic_bool queued;
+	atomic_uint_least64_t evictions;
+};
+
+static void
+flush_done(struct db_job *job)
+{
+	struct journal *j = job->arg;
+
+	atomic_store(&j->queued, false);
+}
+
+/* Queues the flush job unless one is queued already. */
+static void
+flush_submit(struct journal *j)
+{
+	bool expected = false;
+
+	if (atomic_compare_exchange_strong(&j->queued, &expected, true)) {
+		j->job.apply = journal_flush_apply;
+		j->job.done = flush_done;
+		j->job.arg = j;
+		db_write_submit(j->db, &j->job);
+	}
+}
+
+enum err
+journal_flush_apply(struct db_conn *conn, void *arg)
+{
+	struct journal *j = arg;
+	struct journal_rec *batch;
+	size_t n;
+	int64_t evicted = 0;
+	enum err err;
+
+	pthread_mutex_lock(&j->lock);
+	n = j->count;
+	if (n == 0) {
+		pthread_mutex_unlock(&j->lock);
+		return ERR_OK;
+	}
+	/* Copy the ring out in order, so the lock is not held while SQLite works. */
+	batch = malloc(n * sizeof(*batch));
+	if (batch == NULL) {
+		pthread_mutex_unlock(&j->lock);
+		return ERR_INTERNAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		batch[i] = j->buf[(j->head + i) % j->cap];
+	j->head = 0;
+	j->count = 0;
+	pthread_mutex_unlock(&j->lock);
+
+	err = db_journal_append(conn, batch, n, j->max, &evicted);
+	if (err != ERR_OK)
+		fprintf(stderr, "ackmock: journal: cannot write %zu entries; they are lost\n", n);
+	else
+		atomic_fetch_add(&j->evictions, (uint64_t)evicted);
+	for (size_t i = 0; i < n; i++)
+		journal_rec_clear(&batch[i]);
+	free(batch);
+	return err;
+}
+
+static void *
+flusher_main(void *arg)
+{
+	struct journal *j = arg;
+	struct timespec deadline;
+
+	pthread_mutex_lock(&j->lock);
+	while (!j->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_nsec += FLUSH_EVERY_MS * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&j->tick, &j->lock, &deadline);
+		if (j->count > 0 && !j->stopping) {
+			pthread_mutex_unlock(&j->lock);
+			flush_submit(j);
+			pthread_mutex_lock(&j->lock);
+		}
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+struct journal *
+journal_new(struct db *db, int64_t max)
+{
+	struct journal *j = calloc(1, sizeof(*j));
+	pthread_condattr_t attr;
+
+	if (j == NULL)
+		return NULL;
+	j->db = db;
+	j->max = max;
+	j->cap = max < BUFFER_MAX ? (size_t)max : BUFFER_MAX;
+	if (j->cap == 0)
+		j->cap = 1;
+	if ((j->buf = calloc(j->cap, sizeof(*j->buf))) == NULL) {
+		free(j);
+		return NULL;
+	}
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&j->tick, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&j->flusher, NULL, flusher_main, j) != 0) {
+		pthread_cond_destroy(&j->tick);
+		pthread_mutex_destroy(&j->lock);
+		free(j->buf);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+journal_free(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->stopping = true;
+	pthread_cond_signal(&j->tick);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->flusher, NULL);
+	/* A queued flush still points at j: let it finish, then write the rest ourselves. */
+	while (atomic_load(&j->queued)) {
+		struct timespec ms = {0, 1000000};
+
+		nanosleep(&ms, NULL);
+	}
+	db_write_wait(j->db, journal_flush_apply, j);
+	for (size_t i = 0; i < j->count; i++)
+		journal_rec_clear(&j->buf[(j->head + i) % j->cap]);
+	pthread_cond_destroy(&j->tick);
+	pthread_mutex_destroy(&j->lock);
+	free(j->buf);
+	free(j);
+}
+
+/* The wire code of an error response: its body's "code" or "Code", else the error table's. */
+static char *
+error_code_of(const struct call *call)
+{
+	const struct response *resp = &call->resp;
+	cJSON *doc;
+	const cJSON *code;
+	char *out = NULL;
+
+	if (resp->status < 400)
+		return strdup("");
+	doc = resp->body != NULL ? cJSON_ParseWithLength(resp->body, resp->body_len) : NULL;
+	code = cJSON_GetObjectItemCaseSensitive(doc, "code");
+	if (!cJSON_IsString(code))
+		code = cJSON_GetObjectItemCaseSensitive(doc, "Code");
+	if (cJSON_IsString(code))
+		out = redact_text(code->valuestring);
+	cJSON_Delete(doc);
+	return out != NULL ? out : strdup(err_info(resp->err)->code);
+}
+
+/* The request headers as a JSON object text, Authorization and tokens cut, values escaped. */
+static char *
+headers_of(const struct call *call)
+{
+	cJSON *doc = cJSON_CreateObject();
+	char *text;
+
+	if (doc == NULL)
+		return NULL;
+	for (size_t i = 0; i < call->req.nheaders; i++) {
+		const struct kv *h = &call->req.headers[i];
+		char *key = redact_text(h->key), *value;
+
+		if (strcasecmp(h->key, "authorization") == 0)
+			value = redact_authorization(h->value);
+		else if (strcasecmp(h->key, "x-acs-security-token") == 0 ||
+		         strcasecmp(h->key, "x-acs-bearer-token") == 0)
+			value = strdup(REDACT_MASK);
+		else
+			value = redact_text(h->value);
+		if (key != NULL && value != NULL)
+			cJSON_AddStringToObject(doc, key, value);
+		free(key);
+		free(value);
+	}
+	text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	return text;
+}
+
+void
+journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
+{
+	struct journal_rec r = {
+	    .real_ms = timefmt_real_now_ms(),
+	    .status = call->resp.status,
+	    .duration_ms = (double)duration_ns / 1e6,
+	};
+	bool flush_now;
+
+	if (j == NULL || j->max == 0)
+		return;
+	r.request_id = strdup(call->request_id);
+	r.account = redact_text(call->account != NULL ? call->account : "");
+	r.method = redact_text(call->req.method != NULL ? call->req.method : "");
+	r.path = redact_text(call->req.path != NULL ? call->req.path : call->req.target);
+	r.operation = strdup(call->operation != NULL ? call->operation : "Unknown");
+	r.error_code = error_code_of(call);
+	r.body = redact_body(call->req.body, call->req.body_len);
+	r.headers = headers_of(call);
+	if (r.request_id == NULL || r.account == NULL || r.method == NULL || r.path == NULL ||
+	    r.operation == NULL || r.error_code == NULL || r.body == NULL || r.headers == NULL) {
+		journal_rec_clear(&r);
+		return;
+	}
+	pthread_mutex_lock(&j->lock);
+	if (j->count == j->cap) {
+		/* The writer lags by a whole buffer: the oldest entry gives way. */
+		journal_rec_clear(&j->buf[j->head]);
+		j->head = (j->head + 1) % j->cap;
+		j->count--;
+		atomic_fetch_add(&j->evictions, 1);
+	}
+	j->buf[(j->head + j->count) % j->cap] = r;
+	j->count++;
+	flush_now = j->count >= FLUSH_AT;
+	pthread_mutex_unlock(&j->lock);
+	if (flush_now)
+		flush_submit(j);
+}
+
+size_t
+journal_discard(struct journal *j, const char *account)
+{
+	size_t kept = 0, dropped;
+
+	if (j == NULL)
+		return 0;
+	pthread_mutex_lock(&j->lock);
+	for (size_t i = 0; i < j->count; i++) {
+		struct journal_rec *r = &j->buf[(j->head + i) % j->cap];
+
+		if (account == NULL || strcmp(r->account, account) == 0) {
+			journal_rec_clear(r);
+			continue;
+		}
+		/* Slide the kept entries down; kept <= i, so nothing is overwritten unread. */
+		if (kept != i) {
+			j->buf[(j->head + kept) % j->cap] = *r;
+			memset(r, 0, sizeof(*r));
+		}
+		kept++;
+	}
+	dropped = j->count - kept;
+	j->count = kept;
+	pthread_mutex_unlock(&j->lock);
+	return dropped;
+}
+
+uint64_t
+journal_evictions(struct journal *j)
+{
+	return j != NULL ? atomic_load(&j->evictions) : 0;
+}
