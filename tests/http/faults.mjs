@@ -115,6 +115,21 @@ await run(async (tap) => {
     r = await request(daemon, 'GET', '/_mock/faults');
     tap.equal(r.json.faults.find((f) => f.id === taskRule).fired, 1, 'and the task rule fired once');
 
+    // The task fault end to end: the lifecycle fails the named stage with the rule's error,
+    // after the Rollback stage, and the cluster turns failed with it.
+    await request(daemon, 'DELETE', '/_mock/faults');
+    await request(daemon, 'POST', '/_mock/faults', { operation: 'CreateCluster', match: { name: 'task-fault-cp*' }, task: { fail_at_stage: 'CreateControlPlane', code: 'ControlPlaneFailed', message: 'no quota' } });
+    r = await request(daemon, 'POST', '/clusters', clusterBody('task-fault-cp1'));
+    tap.equal(r.status, 200, 'a create matching a task fault succeeds');
+    const failing = r.json;
+    await request(daemon, 'POST', '/_mock/clock', { advance_seconds: 3600 });
+    r = await request(daemon, 'GET', `/tasks/${failing.task_id}`);
+    tap.equal([r.json.state, r.json.error.code, r.json.error.message], ['failed', 'ControlPlaneFailed', 'no quota'], 'the task fails with the rule\'s error');
+    const names = r.json.stages.map((st) => st.state + ':' + (st.message || ''));
+    tap.ok(r.json.stages.length >= 3 && r.json.stages[2].state === 'failed', 'the third stage, CreateControlPlane, failed', names);
+    r = await request(daemon, 'GET', `/clusters/${failing.cluster_id}`);
+    tap.equal(r.json.state, 'failed', 'and the cluster is failed');
+
     // delay_ms: the delayed request waits, others do not, and delays overlap.
     await request(daemon, 'DELETE', '/_mock/faults');
     await request(daemon, 'POST', '/_mock/faults', { operation: 'DescribeTaskInfo', delay_ms: 400 });
