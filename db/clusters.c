@@ -15,6 +15,13 @@ static const char SQL_CLUSTER_GET[] =
 static const char SQL_CLUSTER_NAME_LIVE[] =
     "SELECT 1 FROM clusters WHERE account = ?1 AND name = ?2 AND state <> 'deleted' LIMIT 1";
 
+static const char SQL_CLUSTER_COUNT_LIVE[] =
+    "SELECT count(*) FROM clusters WHERE account = ?1 AND state <> 'deleted'";
+
+static const char SQL_CLUSTER_VPC_CIDRS[] =
+    "SELECT cluster_id, json_extract(spec, '$.container_cidr') FROM clusters"
+    " WHERE account = ?1 AND state <> 'deleted' AND json_extract(spec, '$.vpcid') = ?2";
+
 void
 cluster_rec_free(struct cluster_rec *c)
 {
@@ -111,6 +118,50 @@ db_cluster_name_live(struct db_conn *conn, const char *account, const char *name
 		*exists = rc == SQLITE_ROW;
 		err = ERR_OK;
 	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum err
+db_cluster_count_live(struct db_conn *conn, const char *account, int64_t *count)
+{
+	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_COUNT_LIVE);
+	enum err err = ERR_INTERNAL;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	conn_bind_text(st, 1, account);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		err = ERR_OK;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum err
+db_cluster_vpc_cidrs(struct db_conn *conn, const char *account, const char *vpcid,
+    bool (*fn)(const char *cidr, const char *cluster_id, void *arg), void *arg)
+{
+	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_VPC_CIDRS);
+	enum err err = ERR_INTERNAL;
+	int rc;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	conn_bind_text(st, 1, account);
+	conn_bind_text(st, 2, vpcid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *id = sqlite3_column_text(st, 0);
+		const unsigned char *cidr = sqlite3_column_text(st, 1);
+
+		if (cidr != NULL && !fn((const char *)cidr, (const char *)id, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc == SQLITE_DONE)
+		err = ERR_OK;
 	sqlite3_reset(st);
 	return err;
 }

@@ -6,6 +6,9 @@
 #ifndef ACKMOCK_API_H
 #define ACKMOCK_API_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "call.h"
 
 void api_create_cluster(struct call *call);
@@ -13,6 +16,17 @@ void api_describe_cluster(struct call *call);
 void api_describe_task(struct call *call);
 
 void api_admin_health(struct call *call);
+void api_world_get(struct call *call);
+void api_world_post(struct call *call);
 void api_admin_ready(struct call *call);
+
+struct app;
+
+/*
+ * Reads --world FILE (lifecycle.md section 6) and, when store is true, adds
+ * its entries to the database. On failure writes one line into err.
+ */
+bool api_world_load_file(struct app *app, const char *path, bool store, char *err,
+    size_t errlen);
 
 #endif

@@ -12,11 +12,13 @@
 
 #include "api.h"
 #include "app.h"
+#include "cidr.h"
 #include "ids.h"
 #include "jsonbody.h"
 #include "store.h"
 #include "validate.h"
 #include "view.h"
+#include "world.h"
 
 struct create_state {
 	char cluster_id[IDS_CLUSTER_LEN];
@@ -25,8 +27,11 @@ struct create_state {
 	char *region_id;
 	char *cluster_type;
 	char *spec;		/* resolved attributes, JSON text */
+	char *vpcid;		/* the given VPC, or NULL when ACK creates one (S2) */
+	char *container_cidr;	/* resolved pod CIDR, or NULL (S2) */
+	int64_t max_clusters;	/* --max-clusters (S3); 0 is no limit */
 	int64_t now_ms;
-	char message[256];	/* a stateful rule's message, when it failed */
+	struct verdict stateful;	/* the violations of section 6, when any */
 };
 
 static void
@@ -40,7 +45,81 @@ create_state_free(void *p)
 	free(st->region_id);
 	free(st->cluster_type);
 	free(st->spec);
+	free(st->vpcid);
+	free(st->container_cidr);
 	free(st);
+}
+
+struct overlap_probe {
+	struct cidr mine;
+	char other[64];		/* the first live cluster whose pod CIDR overlaps */
+	char other_cidr[32];
+};
+
+static bool
+overlap_visit(const char *cidr, const char *cluster_id, void *arg)
+{
+	struct overlap_probe *p = arg;
+	struct cidr c;
+
+	if (!cidr_parse(cidr, &c) || !cidr_overlap(&p->mine, &c))
+		return true;
+	snprintf(p->other, sizeof(p->other), "%s", cluster_id);
+	snprintf(p->other_cidr, sizeof(p->other_cidr), "%s", cidr);
+	return false;
+}
+
+static void
+stateful_fail(struct verdict *v, enum err err, const char *parameter, const char *message)
+{
+	if (v->n >= VALIDATE_MAX_VIOLATIONS)
+		return;
+	v->v[v->n].err = err;
+	snprintf(v->v[v->n].parameter, sizeof(v->v[0].parameter), "%s", parameter);
+	snprintf(v->v[v->n].message, sizeof(v->v[0].message), "%s", message);
+	v->n++;
+}
+
+/* The stateful rules S1-S3, each reported on its own into st->stateful. */
+static enum err
+create_stateful(struct db_conn *conn, const char *account, struct create_state *st)
+{
+	struct overlap_probe probe = {0};
+	char message[384];
+	int64_t live;
+	bool taken;
+	enum err err;
+
+	if ((err = db_cluster_name_live(conn, account, st->name, &taken)) != ERR_OK)
+		return err;
+	if (taken) {
+		snprintf(message, sizeof(message), "cluster name %s already exist in your clusters",
+		    st->name);
+		stateful_fail(&st->stateful, ERR_CLUSTER_NAME_EXISTS, "name", message);
+	}
+	if (st->vpcid != NULL && st->container_cidr != NULL &&
+	    cidr_parse(st->container_cidr, &probe.mine)) {
+		if ((err = db_cluster_vpc_cidrs(conn, account, st->vpcid, overlap_visit, &probe)) !=
+		    ERR_OK)
+			return err;
+		if (probe.other[0] != '\0') {
+			snprintf(message, sizeof(message),
+			    "container_cidr %s overlaps container_cidr %s of cluster %s in VPC %s",
+			    st->container_cidr, probe.other_cidr, probe.other, st->vpcid);
+			stateful_fail(&st->stateful, ERR_INVALID_CIDR, "container_cidr", message);
+		}
+	}
+	if (st->max_clusters > 0) {
+		if ((err = db_cluster_count_live(conn, account, &live)) != ERR_OK)
+			return err;
+		if (live >= st->max_clusters) {
+			snprintf(message, sizeof(message),
+			    "the account already has %lld live clusters, the quota (--max-clusters)",
+			    (long long)live);
+			stateful_fail(&st->stateful, ERR_QUOTA_CLUSTER, "name", message);
+		}
+	}
+	return ERR_OK;
 }
 
 static enum err
@@ -67,17 +146,13 @@ create_apply(struct db_conn *conn, struct call *call)
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
 	};
-	bool taken;
 	enum err err;
 
-	/* S1: the writer runs one job at a time, so this check and the insert are atomic. */
-	if ((err = db_cluster_name_live(conn, call->account, st->name, &taken)) != ERR_OK)
+	/* create-cluster.md section 6. The writer runs one job at a time: checks and insert are atomic. */
+	if ((err = create_stateful(conn, call->account, st)) != ERR_OK)
 		return err;
-	if (taken) {
-		snprintf(st->message, sizeof(st->message),
-		    "cluster name %s already exist in your clusters", st->name);
-		return ERR_CLUSTER_NAME_EXISTS;
-	}
+	if (st->stateful.n != 0)
+		return st->stateful.v[0].err;
 	if ((err = db_cluster_insert(conn, &c)) != ERR_OK)
 		return err;
 	return db_task_insert(conn, &t);
@@ -89,19 +164,13 @@ create_finish(struct call *call, enum err err)
 	struct create_state *st = call->state;
 	cJSON *doc;
 
+	if (err != ERR_OK && st->stateful.n != 0) {
+		call_reply_error(call, st->stateful.v[0].err, st->stateful.v[0].message,
+		    validate_data(&st->stateful));
+		return;
+	}
 	if (err != ERR_OK) {
-		cJSON *data = NULL;
-
-		if (st->message[0] != '\0') {
-			data = cJSON_CreateArray();
-			cJSON *item = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(item, "code", err_info(err)->code);
-			cJSON_AddStringToObject(item, "message", st->message);
-			cJSON_AddStringToObject(item, "parameter", "name");
-			cJSON_AddItemToArray(data, item);
-		}
-		call_reply_error(call, err, st->message[0] != '\0' ? st->message : NULL, data);
+		call_reply_error(call, err, NULL, NULL);
 		return;
 	}
 	doc = cJSON_CreateObject();
@@ -123,7 +192,13 @@ dup_string(const cJSON *spec, const char *key)
 void
 api_create_cluster(struct call *call)
 {
-	struct validate_options opts = {.strict_parameters = call->app->cfg->strict_parameters};
+	struct validate_options opts = {
+	    .strict_parameters = call->app->cfg->strict_parameters,
+	    .world_strict = call->app->cfg->world_strict,
+	    .catalog = call->app->catalog,
+	};
+	struct world world = {0};
+	struct db_conn *conn;
 	struct verdict *verdict = NULL;
 	struct create_state *st = NULL;
 	cJSON *body, *spec = NULL;
@@ -141,6 +216,14 @@ api_create_cluster(struct call *call)
 	}
 	if ((verdict = malloc(sizeof(*verdict))) == NULL)
 		goto internal;
+	/* Validation reads a snapshot of the world, loaded per request (docs/validation.md). */
+	conn = db_reader_acquire(call->app->db);
+	if (db_world_load(conn, &world) != ERR_OK) {
+		db_reader_release(call->app->db, conn);
+		goto internal;
+	}
+	db_reader_release(call->app->db, conn);
+	opts.world = &world;
 	if (validate_create(body, &opts, verdict, &spec) != 0) {
 		if (verdict->ignored[0] != '\0')
 			call_add_header(call, "x-ackmock-ignored-parameters", verdict->ignored);
@@ -158,6 +241,13 @@ api_create_cluster(struct call *call)
 	st->region_id = dup_string(spec, "region_id");
 	st->cluster_type = dup_string(spec, "cluster_type");
 	st->spec = cJSON_PrintUnformatted(spec);
+	st->max_clusters = call->app->cfg->max_clusters;
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "vpc_auto"))) {
+		st->vpcid = dup_string(spec, "vpcid");
+		st->container_cidr = dup_string(spec, "container_cidr");
+		if (st->vpcid == NULL || st->container_cidr == NULL)
+			goto internal;
+	}
 	st->now_ms = clock_now(&call->app->clock);
 	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
 	    st->spec == NULL)
@@ -168,6 +258,7 @@ api_create_cluster(struct call *call)
 internal:
 	call_reply_error(call, ERR_INTERNAL, NULL, NULL);
 done:
+	world_finish(&world);
 	create_state_free(st);
 	cJSON_Delete(spec);
 	cJSON_Delete(body);

@@ -12,8 +12,11 @@
 #include "config.h"
 #include "db.h"
 
+struct catalog;
+
 struct app {
 	const struct config *cfg;
+	const struct catalog *catalog;	/* create-cluster.md section 5; immutable */
 	struct db *db;
 	struct vclock clock;
 	atomic_bool ready;	/* database migrated and listener bound */

@@ -11,6 +11,8 @@ const struct route routes[] = {
 	{ "GET",	"/tasks/{}",				"DescribeTaskInfo",	api_describe_task,	0 },
 	{ "GET",	"/_mock/health",			"AdminHealth",		api_admin_health,	ROUTE_ADMIN },
 	{ "GET",	"/_mock/ready",				"AdminReady",		api_admin_ready,	ROUTE_ADMIN },
+	{ "GET",	"/_mock/world",				"AdminWorldGet",	api_world_get,		ROUTE_ADMIN },
+	{ "POST",	"/_mock/world",				"AdminWorldAdd",	api_world_post,		ROUTE_ADMIN },
 	{ NULL },
 };
 /* clang-format on */
