@@ -200,6 +200,8 @@ catalog_version_cmp(const char *a, const char *b, int n)
 
 		if (x != y)
 			return x < y ? -1 : 1;
+		if (n > 0 && i + 1 == n)
+			return 0;
 		if (*ea != '.' || *eb != '.')
 			return (*ea == '.') - (*eb == '.');
 		a = ea + 1;
