@@ -1,0 +1,100 @@
+/*
+ * libFuzzer target over the JSON-to-verdict path of CreateCluster: the raw
+ * body goes through jsonbody_parse and, when it is an object, through
+ * validate_create twice (lenient, and with --strict-parameters and a strict
+ * world), then through the printers of the verdict and the resolved spec.
+ * Built only with clang (tests/fuzz/meson.build); run by run.py.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "catalog.h"
+#include "jsonbody.h"
+#include "validate.h"
+#include "world.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct catalog *catalog;
+static struct world world;
+
+/* A small world, so that the world rules (X4, X7, X13, W1-W3) run too. */
+static void
+fuzz_init(void)
+{
+	static const struct world_vpc vpc = {"vpc-fxw1", "cn-hangzhou", "192.168.0.0/16"};
+	static const struct world_vswitch vsw[] = {
+		{"vsw-fxw1a", "vpc-fxw1", "cn-hangzhou-i", "192.168.1.0/24"},
+		{"vsw-fxw1pa", "vpc-fxw1", "cn-hangzhou-i", "192.168.10.0/24"},
+		{"vsw-fxw2a", "vpc-fxw2", "cn-beijing-b", "172.16.1.0/24"},
+	};
+	static const struct world_sg sg = {"sg-fxw1n", "vpc-fxw1", false};
+	char err[256];
+
+	catalog = catalog_load(NULL, err, sizeof(err));
+	if (catalog == NULL)
+		abort();
+	if (!world_add_vpc(&world, &vpc) || !world_add_sg(&world, &sg))
+		abort();
+	for (size_t i = 0; i < sizeof(vsw) / sizeof(vsw[0]); i++)
+		if (!world_add_vswitch(&world, &vsw[i]))
+			abort();
+}
+
+/*
+ * Runs one validation and checks what must hold for every input: a verdict
+ * or a spec, never both or neither; every violation has a parameter path
+ * and a message; no message repeats the login password.
+ */
+static void
+run_once(const cJSON *body, const struct validate_options *opts, struct verdict *verdict)
+{
+	const cJSON *pw = cJSON_GetObjectItemCaseSensitive(body, "login_password");
+	cJSON *spec = NULL, *data;
+	char *text;
+
+	if (validate_create(body, opts, verdict, &spec) == 0 ? spec == NULL : spec != NULL)
+		abort();
+	for (size_t i = 0; i < verdict->n; i++) {
+		if (verdict->v[i].message[0] == '\0' || verdict->v[i].err == ERR_OK)
+			abort();
+		if (cJSON_IsString(pw) && strlen(pw->valuestring) >= 6 &&
+		    strstr(verdict->v[i].message, pw->valuestring) != NULL)
+			abort();
+	}
+	data = validate_data(verdict);
+	text = cJSON_PrintUnformatted(data);
+	cJSON_free(text);
+	cJSON_Delete(data);
+	if (spec != NULL) {
+		text = cJSON_PrintUnformatted(spec);
+		cJSON_free(text);
+		cJSON_Delete(spec);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct validate_options lenient = {.catalog = NULL, .world = NULL};
+	struct validate_options strict = {.strict_parameters = true, .world_strict = true};
+	static struct verdict verdict;
+	char why[256];
+	cJSON *body;
+
+	if (catalog == NULL)
+		fuzz_init();
+	lenient.catalog = strict.catalog = catalog;
+	strict.world = &world;
+	body = jsonbody_parse((const char *)data, size, why, sizeof(why));
+	if (body == NULL)
+		return 0;
+	run_once(body, &lenient, &verdict);
+	run_once(body, &strict, &verdict);
+	cJSON_Delete(body);
+	return 0;
+}
