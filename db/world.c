@@ -110,19 +110,20 @@ db_world_put(struct db_conn *conn, const struct world *w)
 		const struct world_vpc *v = &w->vpcs[i];
 
 		err = put_row(conn, SQL_WORLD_PUT_VPC,
-		    (const char *const[]){v->id, v->region_id, v->cidr, NULL}, -1);
+		              (const char *const[]){v->id, v->region_id, v->cidr, NULL}, -1);
 	}
 	for (size_t i = 0; err == ERR_OK && i < w->nvswitches; i++) {
 		const struct world_vswitch *v = &w->vswitches[i];
 
-		err = put_row(conn, SQL_WORLD_PUT_VSWITCH,
-		    (const char *const[]){v->id, v->vpc_id, v->zone_id, v->cidr, NULL}, -1);
+		err =
+		    put_row(conn, SQL_WORLD_PUT_VSWITCH,
+		            (const char *const[]){v->id, v->vpc_id, v->zone_id, v->cidr, NULL}, -1);
 	}
 	for (size_t i = 0; err == ERR_OK && i < w->nsgs; i++) {
 		const struct world_sg *v = &w->sgs[i];
 
 		err = put_row(conn, SQL_WORLD_PUT_SG, (const char *const[]){v->id, v->vpc_id, NULL},
-		    v->enterprise ? 1 : 0);
+		              v->enterprise ? 1 : 0);
 	}
 	return err;
 }

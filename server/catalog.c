@@ -65,8 +65,7 @@ catalog_list_has(const struct catalog_list *list, const char *s)
 
 /* Reads a non-empty array of distinct non-empty strings into list. */
 static bool
-list_read(const cJSON *array, const char *what, struct catalog_list *list, char *err,
-    size_t errlen)
+list_read(const cJSON *array, const char *what, struct catalog_list *list, char *err, size_t errlen)
 {
 	size_t n = (size_t)cJSON_GetArraySize(array);
 
@@ -79,12 +78,14 @@ list_read(const cJSON *array, const char *what, struct catalog_list *list, char 
 		return false;
 	}
 	for (const cJSON *c = array->child; c != NULL; c = c->next) {
-		if (!cJSON_IsString(c) || c->valuestring[0] == '\0' || strlen(c->valuestring) > 128) {
+		if (!cJSON_IsString(c) || c->valuestring[0] == '\0' ||
+		    strlen(c->valuestring) > 128) {
 			snprintf(err, errlen, "catalog: %s must hold non-empty strings", what);
 			return false;
 		}
 		if (catalog_list_has(list, c->valuestring)) {
-			snprintf(err, errlen, "catalog: %s lists \"%s\" twice", what, c->valuestring);
+			snprintf(err, errlen, "catalog: %s lists \"%s\" twice", what,
+			         c->valuestring);
 			return false;
 		}
 		if ((list->items[list->n] = strdup(c->valuestring)) == NULL) {
@@ -113,11 +114,11 @@ catalog_parse(const char *text, size_t len, char *err, size_t errlen)
 		goto done;
 	}
 	if (!list_read(cJSON_GetObjectItemCaseSensitive(doc, "regions"), "regions", &c->regions,
-		err, errlen) ||
+	               err, errlen) ||
 	    !list_read(cJSON_GetObjectItemCaseSensitive(doc, "kubernetes_versions"),
-		"kubernetes_versions", &c->kubernetes_versions, err, errlen) ||
+	               "kubernetes_versions", &c->kubernetes_versions, err, errlen) ||
 	    !list_read(cJSON_GetObjectItemCaseSensitive(doc, "addons"), "addons", &c->addons, err,
-		errlen))
+	               errlen))
 		goto done;
 	runtimes = cJSON_GetObjectItemCaseSensitive(doc, "runtimes");
 	if (!cJSON_IsObject(runtimes) || runtimes->child == NULL) {
@@ -158,7 +159,8 @@ catalog_load(const char *path, char *err, size_t errlen)
 	long size;
 
 	if (path == NULL)
-		return catalog_parse(catalog_builtin_json, strlen(catalog_builtin_json), err, errlen);
+		return catalog_parse(catalog_builtin_json, strlen(catalog_builtin_json), err,
+		                     errlen);
 	if ((f = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "--catalog %s: %s", path, strerror(errno));
 		return NULL;

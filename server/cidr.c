@@ -79,9 +79,9 @@ bool
 cidr_is_private(const struct cidr *c)
 {
 	static const struct cidr private_blocks[] = {
-		{0x0A000000u, 8},	/* 10.0.0.0/8 */
-		{0xAC100000u, 12},	/* 172.16.0.0/12 */
-		{0xC0A80000u, 16},	/* 192.168.0.0/16 */
+	    {0x0A000000u, 8},  /* 10.0.0.0/8 */
+	    {0xAC100000u, 12}, /* 172.16.0.0/12 */
+	    {0xC0A80000u, 16}, /* 192.168.0.0/16 */
 	};
 
 	for (size_t i = 0; i < sizeof(private_blocks) / sizeof(private_blocks[0]); i++)

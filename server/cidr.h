@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 struct cidr {
-	uint32_t addr;		/* host byte order */
-	int prefix;		/* 0..32 */
+	uint32_t addr; /* host byte order */
+	int prefix;    /* 0..32 */
 };
 
 /*

@@ -29,17 +29,17 @@
 enum vtype {
 	T_STRING,
 	T_BOOL,
-	T_LONG,		/* an integral number, or a string of decimal digits */
-	T_BOOL_STRING,	/* a bool, or the string "true" / "false" */
+	T_LONG,        /* an integral number, or a string of decimal digits */
+	T_BOOL_STRING, /* a bool, or the string "true" / "false" */
 	T_STRING_ARRAY,
 	T_OBJECT,
 	T_OBJECT_ARRAY,
 };
 
 /* Rule flags. */
-#define REQ	 (1u << 0)	/* absent is MissingParameter */
-#define ZERO	 (1u << 1)	/* 0 is absent: the valid range excludes it */
-#define SECRET	 (1u << 2)	/* never echo the value */
+#define REQ    (1u << 0) /* absent is MissingParameter */
+#define ZERO   (1u << 1) /* 0 is absent: the valid range excludes it */
+#define SECRET (1u << 2) /* never echo the value */
 
 /* The state of one top-level parameter after section 2. */
 enum pstate {
@@ -56,8 +56,8 @@ struct rule;
  * violation through fail(); it returns false when it did. parent is the
  * object holding the value (the body, or an array element).
  */
-typedef bool (*check_fn)(struct vctx *x, const struct rule *r, const cJSON *v,
-    const cJSON *parent, const char *path);
+typedef bool (*check_fn)(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
+                         const char *path);
 
 /* The part of a row that reads another parameter; runs after every row's own checks. */
 typedef bool (*relate_fn)(struct vctx *x, const cJSON *v, const char *path);
@@ -67,10 +67,10 @@ struct rule {
 	enum vtype type;
 	unsigned flags;
 	check_fn check;
-	const char *const *oneof;	/* check_oneof: the allowed values */
-	long long lo, hi;	/* check_range, check_length: inclusive bounds */
-	const struct rule *members;	/* T_OBJECT and T_OBJECT_ARRAY */
-	int max_items;		/* arrays: 0 is no limit */
+	const char *const *oneof;   /* check_oneof: the allowed values */
+	long long lo, hi;           /* check_range, check_length: inclusive bounds */
+	const struct rule *members; /* T_OBJECT and T_OBJECT_ARRAY */
+	int max_items;              /* arrays: 0 is no limit */
 	relate_fn relate;
 };
 
@@ -81,37 +81,37 @@ struct vctx {
 	const cJSON *body;
 	const struct validate_options *opts;
 	struct verdict *out;
-	const struct rule *row;	/* the section 2 row being checked */
+	const struct rule *row; /* the section 2 row being checked */
 	enum pstate state[NROWS];
-	bool reported[NROWS];	/* reported by a cross or world rule */
-	struct violation slot[NROWS];	/* each row's first violation */
+	bool reported[NROWS];         /* reported by a cross or world rule */
+	struct violation slot[NROWS]; /* each row's first violation */
 	bool has_slot[NROWS];
 
 	/* Values after defaults (section 4), for the cross rules; NULL is unknown. */
 	const char *k8s;
 	const char *runtime;
 	const char *runtime_version;
-	bool plugin_known;	/* X1 passed */
+	bool plugin_known; /* X1 passed */
 	bool flannel;
 	bool terway;
 	bool auto_vpc;
-	long long nodes;	/* -1 when num_of_nodes broke its rule */
-	long long mask;		/* -1 when node_cidr_mask broke its rule */
+	long long nodes; /* -1 when num_of_nodes broke its rule */
+	long long mask;  /* -1 when node_cidr_mask broke its rule */
 	const char *container_cidr;
 	const char *service_cidr;
 	const char *vpc_cidr;
-	const cJSON *node_vswitches;	/* vswitch_ids, or worker_vswitch_ids */
-	const cJSON *worker_vswitches;	/* worker_vswitch_ids, or vswitch_ids */
+	const cJSON *node_vswitches;   /* vswitch_ids, or worker_vswitch_ids */
+	const cJSON *worker_vswitches; /* worker_vswitch_ids, or vswitch_ids */
 };
 
 static const char *const type_names[] = {
-	[T_STRING] = "a string",
-	[T_BOOL] = "a boolean",
-	[T_LONG] = "an integer",
-	[T_BOOL_STRING] = "a boolean",
-	[T_STRING_ARRAY] = "an array of strings",
-	[T_OBJECT] = "an object",
-	[T_OBJECT_ARRAY] = "an array of objects",
+    [T_STRING] = "a string",
+    [T_BOOL] = "a boolean",
+    [T_LONG] = "an integer",
+    [T_BOOL_STRING] = "a boolean",
+    [T_STRING_ARRAY] = "an array of strings",
+    [T_OBJECT] = "an object",
+    [T_OBJECT_ARRAY] = "an array of objects",
 };
 
 static void put(struct violation *v, enum err err, const char *path, const char *fmt, va_list ap)
@@ -196,7 +196,8 @@ shown(const struct vctx *x, const cJSON *v, char *buf, size_t len)
 
 #define SHOW(v) shown(x, (v), (char[96]){0}, 96)
 
-/* Section 1: true when v is a number written without fraction or exponent, or a string of digits. */
+/* Section 1: true when v is a number written without fraction or exponent, or a string of digits.
+ */
 static bool
 long_value(const cJSON *v, long long *out)
 {
@@ -317,7 +318,7 @@ starts_with(const char *s, const char *prefix)
 /* The value is one of r->oneof (compared as text; a long as its decimal digits). */
 static bool
 check_oneof(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+            const char *path)
 {
 	char num[32], allowed[256] = "";
 	const char *s = v->valuestring;
@@ -331,7 +332,7 @@ check_oneof(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *p
 		if (strcmp(*o, s) == 0)
 			return true;
 		used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
-		    o == r->oneof ? "" : ", ", *o);
+		                         o == r->oneof ? "" : ", ", *o);
 		if (used >= sizeof(allowed))
 			break;
 	}
@@ -340,45 +341,45 @@ check_oneof(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *p
 
 static bool
 check_range(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+            const char *path)
 {
 	long long n = long_of(v);
 
 	if (n < r->lo || n > r->hi)
 		return fail(x, path, "%s must be between %lld and %lld, got %lld", path, r->lo,
-		    r->hi, n);
+		            r->hi, n);
 	return true;
 }
 
 /* A string of lo..hi characters (code points). */
 static bool
 check_length(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+             const char *path)
 {
 	size_t n = chars(v->valuestring);
 
 	if ((long long)n < r->lo || (long long)n > r->hi)
 		return fail(x, path, "%s must be %lld to %lld characters long, got %zu", path,
-		    r->lo, r->hi, n);
+		            r->lo, r->hi, n);
 	return true;
 }
 
 /* An id: the row's oneof[0] prefix followed by lower-case letters and digits. */
 static bool
 check_id(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+         const char *path)
 {
 	if (!world_id_ok(v->valuestring, r->oneof[0]))
 		return fail(x, path,
-		    "%s must be %s followed by lower-case letters and digits, got %s", path,
-		    r->oneof[0], SHOW(v));
+		            "%s must be %s followed by lower-case letters and digits, got %s", path,
+		            r->oneof[0], SHOW(v));
 	return true;
 }
 
 /* Each item a vsw- id, no duplicates (rows 17, 30, 40). */
 static bool
 check_vswitch_list(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                   const char *path)
 {
 	int i = 0;
 
@@ -387,7 +388,8 @@ check_vswitch_list(struct vctx *x, const struct rule *r, const cJSON *v, const c
 
 		snprintf(sub, sizeof(sub), "%s[%d]", path, i);
 		if (!world_id_ok(e->valuestring, "vsw-"))
-			return fail(x, sub,
+			return fail(
+			    x, sub,
 			    "%s must be vsw- followed by lower-case letters and digits, got %s",
 			    sub, SHOW(e));
 		for (const cJSON *p = v->child; p != e; p = p->next)
@@ -402,37 +404,36 @@ check_vswitch_list(struct vctx *x, const struct rule *r, const cJSON *v, const c
 /* Row 1: each name in the addon catalog. */
 static bool
 check_addon_name(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                 const char *path)
 {
 	char list[512];
 
 	if (!catalog_list_has(&x->opts->catalog->addons, v->valuestring))
 		return fail(x, path, "%s %s is not a known addon, known: %s", path, SHOW(v),
-		    catalog_list_join(&x->opts->catalog->addons, list, sizeof(list)));
+		            catalog_list_join(&x->opts->catalog->addons, list, sizeof(list)));
 	return true;
 }
 
 /* Row 1: config is absent or the text of a JSON object. */
 static bool
 check_addon_config(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                   const char *path)
 {
 	/* The length includes the NUL: cJSON checks that the text ends there. */
-	cJSON *doc = cJSON_ParseWithLengthOpts(v->valuestring, strlen(v->valuestring) + 1, NULL,
-	    true);
+	cJSON *doc =
+	    cJSON_ParseWithLengthOpts(v->valuestring, strlen(v->valuestring) + 1, NULL, true);
 	bool ok = cJSON_IsObject(doc);
 
 	cJSON_Delete(doc);
 	if (!ok)
-		return fail(x, path, "%s must be a JSON object in a string, got %s", path,
-		    SHOW(v));
+		return fail(x, path, "%s must be a JSON object in a string, got %s", path, SHOW(v));
 	return true;
 }
 
 /* Row 1: no addon twice. */
 static bool
 check_addons(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+             const char *path)
 {
 	int i = 0;
 
@@ -455,7 +456,7 @@ check_addons(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *
 /* Row 3. */
 static bool
 check_cluster_type(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                   const char *path)
 {
 	static const char *const others[] = {"Kubernetes", "ExternalKubernetes", "Ask", NULL};
 
@@ -464,15 +465,16 @@ check_cluster_type(struct vctx *x, const struct rule *r, const cJSON *v, const c
 	for (const char *const *o = others; *o != NULL; o++)
 		if (strcmp(*o, v->valuestring) == 0)
 			return fail(x, path,
-			    "cluster_type %s is not supported by this endpoint, use ManagedKubernetes",
-			    v->valuestring);
+			            "cluster_type %s is not supported by this endpoint, use "
+			            "ManagedKubernetes",
+			            v->valuestring);
 	return fail(x, path, "cluster_type must be ManagedKubernetes, got %s", SHOW(v));
 }
 
 /* Rows 4 and 22: a private IPv4 block with zero host bits and a prefix in lo..hi. */
 static bool
 check_cidr(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+           const char *path)
 {
 	struct cidr c;
 
@@ -480,7 +482,7 @@ check_cidr(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *pa
 	    c.prefix >= r->lo && c.prefix <= r->hi)
 		return true;
 	return fail_with(x, ERR_INVALID_CIDR, path, "Invalid %s CIDR: invalid CIDR address: %.64s",
-	    r->oneof[0], v->valuestring);
+	                 r->oneof[0], v->valuestring);
 }
 
 /* Row 5, the part that reads kubernetes_version: static needs 1.12.6 or newer. */
@@ -489,11 +491,13 @@ relate_cpu_policy(struct vctx *x, const cJSON *v, const char *path)
 {
 	const cJSON *k8s = cJSON_GetObjectItemCaseSensitive(x->body, "kubernetes_version");
 
-	if (strcmp(v->valuestring, "static") != 0 || x->state[row_index("kubernetes_version")] != P_OK)
+	if (strcmp(v->valuestring, "static") != 0 ||
+	    x->state[row_index("kubernetes_version")] != P_OK)
 		return true;
 	if (catalog_version_cmp(k8s->valuestring, "1.12.6", 3) < 0)
-		return fail(x, path, "cpu_policy static needs kubernetes_version 1.12.6 or newer, got %s",
-		    SHOW(k8s));
+		return fail(x, path,
+		            "cpu_policy static needs kubernetes_version 1.12.6 or newer, got %s",
+		            SHOW(k8s));
 	return true;
 }
 
@@ -503,19 +507,21 @@ relate_enterprise_sg(struct vctx *x, const cJSON *v, const char *path)
 {
 	if (cJSON_IsTrue(v) && x->state[row_index("security_group_id")] == P_OK)
 		return fail(x, path,
-		    "is_enterprise_security_group true and security_group_id are mutually exclusive");
+		            "is_enterprise_security_group true and security_group_id are mutually "
+		            "exclusive");
 	return true;
 }
 
 /* Row 11. */
 static bool
 check_k8s_version(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                  const char *path)
 {
 	char list[512];
 
 	if (!catalog_list_has(&x->opts->catalog->kubernetes_versions, v->valuestring))
-		return fail(x, path, "kubernetes_version %.64s is not supported, supported: %s",
+		return fail(
+		    x, path, "kubernetes_version %.64s is not supported, supported: %s",
 		    v->valuestring,
 		    catalog_list_join(&x->opts->catalog->kubernetes_versions, list, sizeof(list)));
 	return true;
@@ -524,7 +530,7 @@ check_k8s_version(struct vctx *x, const struct rule *r, const cJSON *v, const cJ
 /* Row 12. The value is a secret: no message shows it. */
 static bool
 check_login_password(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                     const char *path)
 {
 	static const char specials[] = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
 	bool upper = false, lower = false, digit = false, special = false;
@@ -543,18 +549,20 @@ check_login_password(struct vctx *x, const struct rule *r, const cJSON *v, const
 			special = true;
 		else
 			return fail(x, path,
-			    "login_password may contain only letters, digits and ()`~!@#$%%^&*-_+=|{}[]:;'<>,.?/");
+			            "login_password may contain only letters, digits and "
+			            "()`~!@#$%%^&*-_+=|{}[]:;'<>,.?/");
 	}
 	if (upper + lower + digit + special < 3)
 		return fail(x, path,
-		    "login_password must contain at least three of: upper-case letters, lower-case letters, digits, special characters");
+		            "login_password must contain at least three of: upper-case letters, "
+		            "lower-case letters, digits, special characters");
 	return true;
 }
 
 /* Row 13: 1-63 characters of letters, digits, '-' and CJK ideographs, not starting with '-'. */
 static bool
 check_cluster_name(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                   const char *path)
 {
 	const char *s = v->valuestring;
 	size_t n = chars(s);
@@ -569,8 +577,9 @@ check_cluster_name(struct vctx *x, const struct rule *r, const cJSON *v, const c
 		if (!(c < 0x80 && (is_alnum((int)c) || c == '-')) &&
 		    !(c >= 0x3400 && c <= 0x4DBF) && !(c >= 0x4E00 && c <= 0x9FFF))
 			return fail(x, path,
-			    "name may contain only letters, digits, '-' and Chinese characters, got %s",
-			    SHOW(v));
+			            "name may contain only letters, digits, '-' and Chinese "
+			            "characters, got %s",
+			            SHOW(v));
 	}
 	return true;
 }
@@ -578,7 +587,7 @@ check_cluster_name(struct vctx *x, const struct rule *r, const cJSON *v, const c
 /* Row 15: LO~HI or LO-HI, 30000 <= LO <= HI <= 65535. */
 static bool
 check_node_port_range(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                      const char *path)
 {
 	const char *s = v->valuestring;
 	long lo = 0, hi = 0;
@@ -594,7 +603,8 @@ check_node_port_range(struct vctx *x, const struct rule *r, const cJSON *v, cons
 		goto bad;
 	if (lo < 30000 || lo > hi || hi > 65535)
 		return fail(x, path,
-		    "node_port_range must satisfy 30000 <= LO <= HI <= 65535, got %s", SHOW(v));
+		            "node_port_range must satisfy 30000 <= LO <= HI <= 65535, got %s",
+		            SHOW(v));
 	return true;
 bad:
 	return fail(x, path, "node_port_range must be LO~HI or LO-HI, got %s", SHOW(v));
@@ -603,7 +613,7 @@ bad:
 /* Row 19. */
 static bool
 check_region(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+             const char *path)
 {
 	if (!catalog_list_has(&x->opts->catalog->regions, v->valuestring))
 		return fail(x, path, "region_id %s is not a supported region", SHOW(v));
@@ -613,7 +623,7 @@ check_region(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *
 /* Row 20: the runtime's name. */
 static bool
 check_runtime_name(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                   const char *path)
 {
 	char list[256] = "";
 	size_t used = 0;
@@ -622,14 +632,14 @@ check_runtime_name(struct vctx *x, const struct rule *r, const cJSON *v, const c
 		return true;
 	for (size_t i = 0; i < x->opts->catalog->nruntimes && used < sizeof(list); i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-		    x->opts->catalog->runtimes[i].name);
+		                         x->opts->catalog->runtimes[i].name);
 	return fail(x, path, "%s must be one of %s, got %s", path, list, SHOW(v));
 }
 
 /* Row 20: the version is in that runtime's catalog (the name passed its check first). */
 static bool
 check_runtime_version(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                      const char *path)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(parent, "name");
 	const struct catalog_runtime *rt = catalog_runtime(x->opts->catalog, name->valuestring);
@@ -637,14 +647,14 @@ check_runtime_version(struct vctx *x, const struct rule *r, const cJSON *v, cons
 
 	if (!catalog_list_has(&rt->versions, v->valuestring))
 		return fail(x, path, "%s %s is not a version of %s, supported: %s", path, SHOW(v),
-		    rt->name, catalog_list_join(&rt->versions, list, sizeof(list)));
+		            rt->name, catalog_list_join(&rt->versions, list, sizeof(list)));
 	return true;
 }
 
 /* Row 25: a tag key. */
 static bool
 check_tag_key(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+              const char *path)
 {
 	static const char *const reserved[] = {"aliyun", "acs:", "http://", "https://", NULL};
 
@@ -652,14 +662,15 @@ check_tag_key(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON 
 		return false;
 	for (const char *const *p = reserved; *p != NULL; p++)
 		if (starts_with(v->valuestring, *p))
-			return fail(x, path, "%s must not start with %s, got %s", path, *p, SHOW(v));
+			return fail(x, path, "%s must not start with %s, got %s", path, *p,
+			            SHOW(v));
 	return true;
 }
 
 /* Row 25: no tag key twice. */
 static bool
 check_tags(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+           const char *path)
 {
 	int i = 0;
 
@@ -670,7 +681,7 @@ check_tags(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *pa
 			char sub[128];
 
 			if (strcmp(cJSON_GetObjectItemCaseSensitive(p, "key")->valuestring,
-				key->valuestring) != 0)
+			           key->valuestring) != 0)
 				continue;
 			snprintf(sub, sizeof(sub), "%s[%d].key", path, i);
 			return fail(x, sub, "%s repeats tag key %s", sub, SHOW(key));
@@ -691,7 +702,8 @@ label_name_ok(const char *s, size_t n)
 	return true;
 }
 
-/* A DNS subdomain: at most 253 of lower-case labels [a-z0-9-], each starting and ending alphanumeric. */
+/* A DNS subdomain: at most 253 of lower-case labels [a-z0-9-], each starting and ending
+ * alphanumeric. */
 static bool
 dns_subdomain_ok(const char *s, size_t n)
 {
@@ -715,7 +727,7 @@ dns_subdomain_ok(const char *s, size_t n)
 /* Row 26: a Kubernetes label key, [prefix/]name. */
 static bool
 check_taint_key(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                const char *path)
 {
 	const char *s = v->valuestring, *slash = strchr(s, '/');
 	bool ok;
@@ -727,52 +739,56 @@ check_taint_key(struct vctx *x, const struct rule *r, const cJSON *v, const cJSO
 		     label_name_ok(slash + 1, strlen(slash + 1));
 	if (!ok)
 		return fail(x, path,
-		    "%s must be a Kubernetes label key ([DNS subdomain/]name of 1-63 [A-Za-z0-9._-] starting and ending alphanumeric), got %s",
-		    path, SHOW(v));
+		            "%s must be a Kubernetes label key ([DNS subdomain/]name of 1-63 "
+		            "[A-Za-z0-9._-] starting and ending alphanumeric), got %s",
+		            path, SHOW(v));
 	return true;
 }
 
 /* Row 26: a label value (an empty one is absent and never gets here). */
 static bool
 check_taint_value(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                  const char *path)
 {
 	if (!label_name_ok(v->valuestring, strlen(v->valuestring)))
 		return fail(x, path,
-		    "%s must be at most 63 of [A-Za-z0-9._-] starting and ending alphanumeric, got %s",
-		    path, SHOW(v));
+		            "%s must be at most 63 of [A-Za-z0-9._-] starting and ending "
+		            "alphanumeric, got %s",
+		            path, SHOW(v));
 	return true;
 }
 
 /* Row 28: standard base64 with padding, at most 16 KiB decoded. Not echoed. */
 static bool
 check_user_data(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                const char *path)
 {
 	const char *s = v->valuestring;
 	size_t n = strlen(s), pad = 0;
 
 	if (n % 4 != 0)
-		return fail(x, path, "user_data must be base64 with padding (length a multiple of 4)");
+		return fail(x, path,
+		            "user_data must be base64 with padding (length a multiple of 4)");
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '=' && i >= n - 2) {
 			pad++;
 			continue;
 		}
 		if (pad != 0 || !(is_alnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '/'))
-			return fail(x, path,
+			return fail(
+			    x, path,
 			    "user_data must be standard base64 (A-Z a-z 0-9 + / and = padding)");
 	}
 	if (n / 4 * 3 - pad > 16384)
 		return fail(x, path, "user_data must decode to at most 16384 bytes, got %zu",
-		    n / 4 * 3 - pad);
+		            n / 4 * 3 - pad);
 	return true;
 }
 
 /* Row 33: size 20-32768 GiB, or 5-2000 for the category cloud. */
 static bool
 check_disk_size(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                const char *path)
 {
 	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(parent, "category");
 	bool basic = cJSON_IsString(cat) && strcmp(cat->valuestring, "cloud") == 0;
@@ -780,21 +796,21 @@ check_disk_size(struct vctx *x, const struct rule *r, const cJSON *v, const cJSO
 
 	if (n < lo || n > hi)
 		return fail(x, path, "%s must be between %lld and %lld GiB for %s disks, got %lld",
-		    path, lo, hi, basic ? "cloud" : "this category of", n);
+		            path, lo, hi, basic ? "cloud" : "this category of", n);
 	return true;
 }
 
 /* Row 35: 1-10 items, each ecs.<family>.<size>. */
 static bool
 check_instance_types(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                     const char *path)
 {
 	int i = 0;
 
 	for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
 		const char *s = e->valuestring, *dot;
 		bool ok = starts_with(s, "ecs.") && (dot = strchr(s + 4, '.')) != NULL &&
-			  dot > s + 4 && dot[1] != '\0' && strchr(dot + 1, '.') == NULL;
+		          dot > s + 4 && dot[1] != '\0' && strchr(dot + 1, '.') == NULL;
 		char sub[128];
 
 		for (const char *p = s + 4; ok && *p != '\0'; p++)
@@ -811,19 +827,20 @@ check_instance_types(struct vctx *x, const struct rule *r, const cJSON *v, const
 /* Row 41: <region>-<one lower-case letter>. */
 static bool
 check_zone(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+           const char *path)
 {
 	const char *s = v->valuestring;
 	size_t n = strlen(s);
 	bool ok = n >= 3 && s[n - 2] == '-' && s[n - 1] >= 'a' && s[n - 1] <= 'z' &&
-		  is_lower_alnum((unsigned char)s[0]) && is_lower_alnum((unsigned char)s[n - 3]);
+	          is_lower_alnum((unsigned char)s[0]) && is_lower_alnum((unsigned char)s[n - 3]);
 
 	for (size_t i = 0; ok && i < n - 2; i++)
 		if (!is_lower_alnum((unsigned char)s[i]) && s[i] != '-')
 			ok = false;
 	if (!ok)
-		return fail(x, path, "zone_id must be <region>-<letter> such as cn-beijing-b, got %s",
-		    SHOW(v));
+		return fail(x, path,
+		            "zone_id must be <region>-<letter> such as cn-beijing-b, got %s",
+		            SHOW(v));
 	return true;
 }
 
@@ -839,24 +856,25 @@ relate_zone(struct vctx *x, const cJSON *v, const char *path)
 	if (n - 2 != strlen(region->valuestring) ||
 	    strncmp(v->valuestring, region->valuestring, n - 2) != 0)
 		return fail(x, path, "zone_id %s is not a zone of region_id %s", SHOW(v),
-		    SHOW(region));
+		            SHOW(region));
 	return true;
 }
 
 /* Row 45: 1-64 of [A-Za-z0-9_+/-]. */
 static bool
 check_timezone(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+               const char *path)
 {
 	if (strlen(v->valuestring) > 64 || !all_in(v->valuestring, "_+/-"))
-		return fail(x, path, "timezone must be 1 to 64 of [A-Za-z0-9_+/-], got %s", SHOW(v));
+		return fail(x, path, "timezone must be 1 to 64 of [A-Za-z0-9_+/-], got %s",
+		            SHOW(v));
 	return true;
 }
 
 /* Row 48: dot-separated labels of 1-63 lower-case letters, digits and '-'. */
 static bool
 check_cluster_domain(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+                     const char *path)
 {
 	const char *s = v->valuestring;
 	size_t label = 0;
@@ -875,7 +893,8 @@ check_cluster_domain(struct vctx *x, const struct rule *r, const cJSON *v, const
 		}
 	}
 	return fail(x, path,
-	    "cluster_domain must be dot-separated labels of 1 to 63 of [a-z0-9-], got %s", SHOW(v));
+	            "cluster_domain must be dot-separated labels of 1 to 63 of [a-z0-9-], got %s",
+	            SHOW(v));
 }
 
 /* clang-format off */
@@ -984,7 +1003,7 @@ row_index(const char *name)
 	for (size_t i = 0; i < NROWS; i++)
 		if (strcmp(create_cluster_rules[i].name, name) == 0)
 			return i;
-	return 0;	/* unreachable for the names this file uses; the unit test checks them */
+	return 0; /* unreachable for the names this file uses; the unit test checks them */
 }
 
 /* ---- The engine of section 1. ---- */
@@ -1036,7 +1055,7 @@ type_ok(const cJSON *v, enum vtype type)
 	case T_BOOL_STRING:
 		return cJSON_IsBool(v) ||
 		       (cJSON_IsString(v) && (strcmp(v->valuestring, "true") == 0 ||
-						 strcmp(v->valuestring, "false") == 0));
+		                              strcmp(v->valuestring, "false") == 0));
 	case T_STRING_ARRAY:
 		if (!cJSON_IsArray(v))
 			return false;
@@ -1053,7 +1072,7 @@ type_ok(const cJSON *v, enum vtype type)
 }
 
 static enum pstate check_value(struct vctx *x, const struct rule *r, const cJSON *v,
-    const cJSON *parent, const char *path);
+                               const cJSON *parent, const char *path);
 
 static bool
 check_members(struct vctx *x, const struct rule *members, const cJSON *obj, const char *path)
@@ -1075,7 +1094,7 @@ check_members(struct vctx *x, const struct rule *members, const cJSON *obj, cons
  */
 static enum pstate
 check_value(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
-    const char *path)
+            const char *path)
 {
 	if (is_absent(v, r)) {
 		if ((r->flags & REQ) == 0)
@@ -1089,7 +1108,7 @@ check_value(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *p
 	}
 	if (r->max_items > 0 && cJSON_GetArraySize(v) > r->max_items) {
 		fail(x, path, "%s must have at most %d items, got %d", path, r->max_items,
-		    cJSON_GetArraySize(v));
+		     cJSON_GetArraySize(v));
 		return P_BAD;
 	}
 	if (r->type == T_OBJECT && !check_members(x, r->members, v, path))
@@ -1122,32 +1141,110 @@ check_value(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *p
  * real API knows. docs/validation.md lists them in a table.
  */
 static const char *const sdk_keys[] = {
-	"access_control_list", "addons", "api_audiences", "audit_log_config", "auto_mode",
-	"auto_renew", "auto_renew_period", "charge_type", "cis_enabled", "cloud_monitor_flags",
-	"cluster_domain", "cluster_spec", "cluster_type", "container_cidr",
-	"control_plane_config", "control_plane_endpoints_config", "controlplane_log_components",
-	"controlplane_log_project", "controlplane_log_ttl", "cpu_policy", "custom_san",
-	"deletion_protection", "disable_rollback", "enable_rrsa", "encryption_provider_key",
-	"endpoint_public_access", "extra_sans", "format_disk", "image_id", "image_type",
-	"instances", "ip_stack", "is_enterprise_security_group", "keep_instance_name", "key_pair",
-	"kubernetes_version", "load_balancer_id", "load_balancer_spec", "logging_type",
-	"login_password", "maintenance_window", "master_auto_renew", "master_auto_renew_period",
-	"master_count", "master_instance_charge_type", "master_instance_types", "master_period",
-	"master_period_unit", "master_system_disk_category",
-	"master_system_disk_performance_level", "master_system_disk_size",
-	"master_system_disk_snapshot_policy_id", "master_vswitch_ids", "name", "nat_gateway",
-	"node_cidr_mask", "node_name_mode", "node_port_range", "nodepools", "num_of_nodes",
-	"operation_policy", "os_type", "period", "period_unit", "platform", "pod_vswitch_ids",
-	"profile", "proxy_mode", "rds_instances", "region_id", "resource_group_id", "rrsa_config",
-	"runtime", "security_group_id", "security_hardening_os", "service_account_issuer",
-	"service_cidr", "service_discovery_types", "snat_entry", "soc_enabled", "ssh_flags",
-	"tags", "taints", "timeout_mins", "timezone", "user_ca", "user_data", "vpcid",
-	"vswitch_ids", "worker_auto_renew", "worker_auto_renew_period", "worker_data_disks",
-	"worker_instance_charge_type", "worker_instance_types", "worker_period",
-	"worker_period_unit", "worker_system_disk_category",
-	"worker_system_disk_performance_level", "worker_system_disk_size",
-	"worker_system_disk_snapshot_policy_id", "worker_vswitch_ids", "zone_id", "zone_ids",
-	NULL,
+    "access_control_list",
+    "addons",
+    "api_audiences",
+    "audit_log_config",
+    "auto_mode",
+    "auto_renew",
+    "auto_renew_period",
+    "charge_type",
+    "cis_enabled",
+    "cloud_monitor_flags",
+    "cluster_domain",
+    "cluster_spec",
+    "cluster_type",
+    "container_cidr",
+    "control_plane_config",
+    "control_plane_endpoints_config",
+    "controlplane_log_components",
+    "controlplane_log_project",
+    "controlplane_log_ttl",
+    "cpu_policy",
+    "custom_san",
+    "deletion_protection",
+    "disable_rollback",
+    "enable_rrsa",
+    "encryption_provider_key",
+    "endpoint_public_access",
+    "extra_sans",
+    "format_disk",
+    "image_id",
+    "image_type",
+    "instances",
+    "ip_stack",
+    "is_enterprise_security_group",
+    "keep_instance_name",
+    "key_pair",
+    "kubernetes_version",
+    "load_balancer_id",
+    "load_balancer_spec",
+    "logging_type",
+    "login_password",
+    "maintenance_window",
+    "master_auto_renew",
+    "master_auto_renew_period",
+    "master_count",
+    "master_instance_charge_type",
+    "master_instance_types",
+    "master_period",
+    "master_period_unit",
+    "master_system_disk_category",
+    "master_system_disk_performance_level",
+    "master_system_disk_size",
+    "master_system_disk_snapshot_policy_id",
+    "master_vswitch_ids",
+    "name",
+    "nat_gateway",
+    "node_cidr_mask",
+    "node_name_mode",
+    "node_port_range",
+    "nodepools",
+    "num_of_nodes",
+    "operation_policy",
+    "os_type",
+    "period",
+    "period_unit",
+    "platform",
+    "pod_vswitch_ids",
+    "profile",
+    "proxy_mode",
+    "rds_instances",
+    "region_id",
+    "resource_group_id",
+    "rrsa_config",
+    "runtime",
+    "security_group_id",
+    "security_hardening_os",
+    "service_account_issuer",
+    "service_cidr",
+    "service_discovery_types",
+    "snat_entry",
+    "soc_enabled",
+    "ssh_flags",
+    "tags",
+    "taints",
+    "timeout_mins",
+    "timezone",
+    "user_ca",
+    "user_data",
+    "vpcid",
+    "vswitch_ids",
+    "worker_auto_renew",
+    "worker_auto_renew_period",
+    "worker_data_disks",
+    "worker_instance_charge_type",
+    "worker_instance_types",
+    "worker_period",
+    "worker_period_unit",
+    "worker_system_disk_category",
+    "worker_system_disk_performance_level",
+    "worker_system_disk_size",
+    "worker_system_disk_snapshot_policy_id",
+    "worker_vswitch_ids",
+    "zone_id",
+    "zone_ids",
+    NULL,
 };
 
 bool
@@ -1168,7 +1265,8 @@ find_rule(const char *name)
 	return NULL;
 }
 
-/* Lists keys no row reads in out->ignored; with --strict-parameters, rejects the ones the API does not know. */
+/* Lists keys no row reads in out->ignored; with --strict-parameters, rejects the ones the API does
+ * not know. */
 static void
 note_unknown(struct vctx *x)
 {
@@ -1181,10 +1279,10 @@ note_unknown(struct vctx *x)
 			continue;
 		if (x->opts->strict_parameters && !validate_key_known(c->string))
 			violate(out, ERR_INVALID_PARAMETER, c->string, "unknown parameter %.64s",
-			    c->string);
+			        c->string);
 		if (used + strlen(c->string) + 2 < sizeof(out->ignored))
 			snprintf(out->ignored + used, sizeof(out->ignored) - used, "%s%s",
-			    used != 0 ? "," : "", c->string);
+			         used != 0 ? "," : "", c->string);
 	}
 }
 
@@ -1266,8 +1364,8 @@ resolve_defaults(struct vctx *x)
 		x->runtime = catalog_version_cmp(x->k8s, "1.22", 2) <= 0 ? "docker" : "containerd";
 	if (x->runtime != NULL) {
 		const cJSON *ver = st(x, "runtime") == P_OK
-				       ? cJSON_GetObjectItemCaseSensitive(rt, "version")
-				       : NULL;
+		                       ? cJSON_GetObjectItemCaseSensitive(rt, "version")
+		                       : NULL;
 		const struct catalog_runtime *r = catalog_runtime(cat, x->runtime);
 
 		if (cJSON_IsString(ver) && ver->valuestring[0] != '\0')
@@ -1287,15 +1385,18 @@ resolve_defaults(struct vctx *x)
 				continue;
 			if (strcmp(name, "flannel") == 0)
 				x->flannel = true;
-			else if (strcmp(name, "terway-eniip") == 0 || strcmp(name, "terway-eni") == 0)
+			else if (strcmp(name, "terway-eniip") == 0 ||
+			         strcmp(name, "terway-eni") == 0)
 				x->terway = true;
 		}
 	}
 
-	x->nodes = st(x, "num_of_nodes") == P_OK ? long_of(get(x, "num_of_nodes"))
-		   : st(x, "num_of_nodes") == P_ABSENT ? 0 : -1;
-	x->mask = st(x, "node_cidr_mask") == P_OK ? long_of(get(x, "node_cidr_mask"))
-		  : st(x, "node_cidr_mask") == P_ABSENT ? 25 : -1;
+	x->nodes = st(x, "num_of_nodes") == P_OK       ? long_of(get(x, "num_of_nodes"))
+	           : st(x, "num_of_nodes") == P_ABSENT ? 0
+	                                               : -1;
+	x->mask = st(x, "node_cidr_mask") == P_OK       ? long_of(get(x, "node_cidr_mask"))
+	          : st(x, "node_cidr_mask") == P_ABSENT ? 25
+	                                                : -1;
 
 	/* X2: without vpcid ACK creates the VPC, and the CIDRs have defaults. */
 	x->auto_vpc = st(x, "vpcid") == P_ABSENT;
@@ -1310,7 +1411,8 @@ resolve_defaults(struct vctx *x)
 	if (x->auto_vpc) {
 		x->vpc_cidr = "192.168.0.0/16";
 	} else if (st(x, "vpcid") == P_OK) {
-		const struct world_vpc *vpc = world_vpc(x->opts->world, get(x, "vpcid")->valuestring);
+		const struct world_vpc *vpc =
+		    world_vpc(x->opts->world, get(x, "vpcid")->valuestring);
 
 		x->vpc_cidr = vpc != NULL ? vpc->cidr : NULL;
 	}
@@ -1333,11 +1435,11 @@ resolve_defaults(struct vctx *x)
  * it) and marks the parameter as reported, so later rules skip it.
  */
 static void cross_fail_at(struct vctx *x, enum err err, const char *param, const char *path,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static void
-cross_fail_at(struct vctx *x, enum err err, const char *param, const char *path,
-    const char *fmt, ...)
+cross_fail_at(struct vctx *x, enum err err, const char *param, const char *path, const char *fmt,
+              ...)
 {
 	va_list ap;
 
@@ -1378,19 +1480,19 @@ cross_network_plugin(struct vctx *x)
 
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "disabled")) ||
 		    (strcmp(name, "flannel") != 0 && strcmp(name, "terway-eniip") != 0 &&
-			strcmp(name, "terway-eni") != 0))
+		     strcmp(name, "terway-eni") != 0))
 			continue;
 		n++;
 		if (used < sizeof(names))
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-			    n > 1 ? ", " : "", name);
+			                         n > 1 ? ", " : "", name);
 	}
 	if (n == 0)
 		cross_fail(x, ERR_MISSING_PARAMETER, "addons",
-		    "network plugin addon is required: flannel or terway-eniip");
+		           "network plugin addon is required: flannel or terway-eniip");
 	else if (n > 1)
 		cross_fail(x, ERR_INVALID_PARAMETER, "addons",
-		    "exactly one network plugin addon is allowed, got %s", names);
+		           "exactly one network plugin addon is allowed, got %s", names);
 	else
 		x->plugin_known = true;
 }
@@ -1404,13 +1506,16 @@ cross_auto_vpc(struct vctx *x)
 		return;
 	if (st(x, "zone_id") == P_ABSENT)
 		cross_fail(x, ERR_MISSING_PARAMETER, "zone_id",
-		    "zone_id is required when vpcid is not given: ACK creates a VPC 192.168.0.0/16 with a vSwitch in that zone");
+		           "zone_id is required when vpcid is not given: ACK creates a VPC "
+		           "192.168.0.0/16 with a vSwitch in that zone");
 	else if (st(x, "vswitch_ids") == P_OK)
 		cross_fail(x, ERR_INVALID_PARAMETER, "zone_id",
-		    "vswitch_ids must not be given without vpcid: ACK creates the VPC and its vSwitch in zone_id");
+		           "vswitch_ids must not be given without vpcid: ACK creates the VPC and "
+		           "its vSwitch in zone_id");
 	else if (st(x, "worker_vswitch_ids") == P_OK)
 		cross_fail(x, ERR_INVALID_PARAMETER, "zone_id",
-		    "worker_vswitch_ids must not be given without vpcid: ACK creates the VPC and its vSwitch in zone_id");
+		           "worker_vswitch_ids must not be given without vpcid: ACK creates the "
+		           "VPC and its vSwitch in zone_id");
 }
 
 /* X3: with vpcid, vSwitches and the CIDRs the plug-in needs, each on its own. */
@@ -1422,7 +1527,7 @@ cross_own_vpc(struct vctx *x)
 	if (!broken(x, "vswitch_ids") && !broken(x, "worker_vswitch_ids") &&
 	    st(x, "vswitch_ids") == P_ABSENT && st(x, "worker_vswitch_ids") == P_ABSENT)
 		cross_fail(x, ERR_MISSING_PARAMETER, "vswitch_ids",
-		    "vswitch_ids (or worker_vswitch_ids) is required when vpcid is given");
+		           "vswitch_ids (or worker_vswitch_ids) is required when vpcid is given");
 	if (st(x, "service_cidr") == P_ABSENT)
 		cross_fail(x, ERR_EMPTY_CIDR, "service_cidr", "pod or service cidr is empty");
 	if (x->plugin_known && x->flannel && st(x, "container_cidr") == P_ABSENT)
@@ -1441,18 +1546,20 @@ cross_cidr_overlap(struct vctx *x)
 		return;
 	if (cidr_overlap(&pod, &svc)) {
 		cross_fail(x, ERR_INVALID_CIDR, "container_cidr",
-		    "container_cidr %s overlaps service_cidr %s", x->container_cidr,
-		    x->service_cidr);
+		           "container_cidr %s overlaps service_cidr %s", x->container_cidr,
+		           x->service_cidr);
 		return;
 	}
 	if (x->vpc_cidr == NULL || !cidr_parse(x->vpc_cidr, &vpc))
 		return;
 	if (cidr_overlap(&pod, &vpc))
 		cross_fail(x, ERR_INVALID_CIDR, "container_cidr",
-		    "container_cidr %s overlaps the VPC CIDR %s", x->container_cidr, x->vpc_cidr);
+		           "container_cidr %s overlaps the VPC CIDR %s", x->container_cidr,
+		           x->vpc_cidr);
 	else if (cidr_overlap(&svc, &vpc))
 		cross_fail(x, ERR_INVALID_CIDR, "container_cidr",
-		    "service_cidr %s overlaps the VPC CIDR %s", x->service_cidr, x->vpc_cidr);
+		           "service_cidr %s overlaps the VPC CIDR %s", x->service_cidr,
+		           x->vpc_cidr);
 }
 
 /* X5: Flannel splits container_cidr into one node_cidr_mask block per node. */
@@ -1469,15 +1576,16 @@ cross_flannel_capacity(struct vctx *x)
 		return;
 	if (pod.prefix >= x->mask) {
 		cross_fail(x, ERR_INVALID_CIDR, "container_cidr",
-		    "container_cidr %s must have a prefix shorter than node_cidr_mask %lld",
-		    x->container_cidr, x->mask);
+		           "container_cidr %s must have a prefix shorter than node_cidr_mask %lld",
+		           x->container_cidr, x->mask);
 		return;
 	}
 	capacity = 1LL << (x->mask - pod.prefix);
 	if (x->nodes > capacity)
 		cross_fail(x, ERR_INVALID_CIDR, "container_cidr",
-		    "container_cidr %s with node_cidr_mask %lld holds at most %lld nodes, got num_of_nodes %lld",
-		    x->container_cidr, x->mask, capacity, x->nodes);
+		           "container_cidr %s with node_cidr_mask %lld holds at most %lld nodes, "
+		           "got num_of_nodes %lld",
+		           x->container_cidr, x->mask, capacity, x->nodes);
 }
 
 /* X6: Terway needs pod vSwitches, none of them a node vSwitch. */
@@ -1491,13 +1599,14 @@ cross_terway_pod_vswitches(struct vctx *x)
 		return;
 	if (st(x, "pod_vswitch_ids") == P_ABSENT) {
 		cross_fail(x, ERR_INVALID_POD_VSWITCH_IDS, "pod_vswitch_ids",
-		    "pod_vswitch_ids is required with the Terway network plugin");
+		           "pod_vswitch_ids is required with the Terway network plugin");
 		return;
 	}
 	for (const cJSON *p = pods->child; p != NULL; p = p->next) {
 		if (array_has(x->node_vswitches, p->valuestring) ||
 		    array_has(x->worker_vswitches, p->valuestring)) {
-			cross_fail(x, ERR_INVALID_POD_VSWITCH_IDS, "pod_vswitch_ids",
+			cross_fail(
+			    x, ERR_INVALID_POD_VSWITCH_IDS, "pod_vswitch_ids",
 			    "pod vSwitch %s is also a node vSwitch; Terway needs separate ones",
 			    p->valuestring);
 			return;
@@ -1517,12 +1626,14 @@ cross_terway_security_group(struct vctx *x)
 	if (st(x, "security_group_id") == P_ABSENT) {
 		if (!cJSON_IsTrue(get(x, "is_enterprise_security_group")))
 			cross_fail(x, ERR_INVALID_PARAMETER, "is_enterprise_security_group",
-			    "is_enterprise_security_group must be true for Terway clusters without security_group_id");
+			           "is_enterprise_security_group must be true for Terway clusters "
+			           "without security_group_id");
 		return;
 	}
 	if (world_sg(x->opts->world, sg->valuestring) != NULL &&
 	    !world_sg(x->opts->world, sg->valuestring)->enterprise)
-		cross_fail(x, ERR_INVALID_PARAMETER, "is_enterprise_security_group",
+		cross_fail(
+		    x, ERR_INVALID_PARAMETER, "is_enterprise_security_group",
 		    "security group %s is not an enterprise security group, which Terway needs",
 		    sg->valuestring);
 }
@@ -1535,10 +1646,11 @@ cross_login(struct vctx *x)
 		return;
 	if (st(x, "key_pair") == P_OK && st(x, "login_password") == P_OK)
 		cross_fail(x, ERR_INVALID_PARAMETER, "key_pair",
-		    "key_pair and login_password are mutually exclusive");
+		           "key_pair and login_password are mutually exclusive");
 	else if (x->nodes > 0 && st(x, "key_pair") == P_ABSENT &&
-		 st(x, "login_password") == P_ABSENT)
-		cross_fail(x, ERR_MISSING_PARAMETER, "key_pair",
+	         st(x, "login_password") == P_ABSENT)
+		cross_fail(
+		    x, ERR_MISSING_PARAMETER, "key_pair",
 		    "key_pair or login_password is required when num_of_nodes is greater than 0");
 }
 
@@ -1549,7 +1661,7 @@ cross_instance_types(struct vctx *x)
 	if (x->nodes > 0 && !broken(x, "worker_instance_types") &&
 	    st(x, "worker_instance_types") == P_ABSENT)
 		cross_fail(x, ERR_MISSING_PARAMETER, "worker_instance_types",
-		    "worker_instance_types is required when num_of_nodes is greater than 0");
+		           "worker_instance_types is required when num_of_nodes is greater than 0");
 }
 
 /* X10: docker and runv run only older Kubernetes versions. */
@@ -1561,7 +1673,7 @@ cross_runtime_version(struct vctx *x)
 	if (x->runtime != NULL && x->k8s == NULL && st(x, "kubernetes_version") == P_ABSENT &&
 	    !broken(x, "runtime")) {
 		cross_fail(x, ERR_INVALID_PARAMETER, "runtime",
-		    "no kubernetes_version of the catalog runs runtime %s", x->runtime);
+		           "no kubernetes_version of the catalog runs runtime %s", x->runtime);
 		return;
 	}
 	if (x->runtime == NULL || x->k8s == NULL || broken(x, "runtime") ||
@@ -1569,8 +1681,8 @@ cross_runtime_version(struct vctx *x)
 		return;
 	if (catalog_version_cmp(x->k8s, limit, 2) > 0)
 		cross_fail(x, ERR_INVALID_PARAMETER, "runtime",
-		    "runtime %s needs kubernetes_version %s or older, got %s", x->runtime, limit,
-		    x->k8s);
+		           "runtime %s needs kubernetes_version %s or older, got %s", x->runtime,
+		           limit, x->k8s);
 }
 
 /* X11: sandboxed containers need bare metal workers and a data disk of 200 GiB. */
@@ -1588,8 +1700,9 @@ cross_sandbox_workers(struct vctx *x)
 		for (const cJSON *t = types->child; t != NULL; t = t->next) {
 			if (!starts_with(t->valuestring, "ecs.ebm")) {
 				cross_fail(x, ERR_INVALID_PARAMETER, "worker_instance_types",
-				    "Sandboxed-Container.runv needs ECS Bare Metal instance types (ecs.ebm*), got %.64s",
-				    t->valuestring);
+				           "Sandboxed-Container.runv needs ECS Bare Metal instance "
+				           "types (ecs.ebm*), got %.64s",
+				           t->valuestring);
 				break;
 			}
 		}
@@ -1602,7 +1715,7 @@ cross_sandbox_workers(struct vctx *x)
 			big = true;
 	if (!big)
 		cross_fail(x, ERR_INVALID_PARAMETER, "worker_data_disks",
-		    "Sandboxed-Container.runv needs a worker data disk of at least 200 GiB");
+		           "Sandboxed-Container.runv needs a worker data disk of at least 200 GiB");
 }
 
 /* X12: subscription workers need a period unit and, when renewed, a renewal period. */
@@ -1615,12 +1728,14 @@ cross_prepaid(struct vctx *x)
 	    strcmp(charge->valuestring, "PrePaid") != 0)
 		return;
 	if (!broken(x, "worker_period_unit") && st(x, "worker_period_unit") == P_ABSENT)
-		cross_fail(x, ERR_MISSING_PARAMETER, "worker_period_unit",
+		cross_fail(
+		    x, ERR_MISSING_PARAMETER, "worker_period_unit",
 		    "worker_period_unit is required when worker_instance_charge_type is PrePaid");
 	if (!broken(x, "worker_auto_renew") && !cJSON_IsFalse(get(x, "worker_auto_renew")) &&
 	    !broken(x, "worker_auto_renew_period") && st(x, "worker_auto_renew_period") == P_ABSENT)
 		cross_fail(x, ERR_MISSING_PARAMETER, "worker_auto_renew_period",
-		    "worker_auto_renew_period is required when PrePaid workers renew automatically");
+		           "worker_auto_renew_period is required when PrePaid workers renew "
+		           "automatically");
 }
 
 /* X13: with Terway, every zone of a known node vSwitch needs a pod vSwitch. */
@@ -1631,7 +1746,8 @@ cross_terway_zones(struct vctx *x)
 	const struct world *w = x->opts->world;
 
 	if (!x->plugin_known || !x->terway || !usable(x, "pod_vswitch_ids") ||
-	    x->node_vswitches == NULL || broken(x, "vswitch_ids") || broken(x, "worker_vswitch_ids"))
+	    x->node_vswitches == NULL || broken(x, "vswitch_ids") ||
+	    broken(x, "worker_vswitch_ids"))
 		return;
 	/* A pod vSwitch the world does not know could be in any zone: skip the rule. */
 	for (const cJSON *p = pods->child; p != NULL; p = p->next)
@@ -1648,8 +1764,8 @@ cross_terway_zones(struct vctx *x)
 				paired = true;
 		if (!paired) {
 			cross_fail(x, ERR_INVALID_POD_VSWITCH_IDS, "pod_vswitch_ids",
-			    "node vSwitch %s is in zone %s, where no pod vSwitch is", node->id,
-			    node->zone_id);
+			           "node vSwitch %s is in zone %s, where no pod vSwitch is",
+			           node->id, node->zone_id);
 			return;
 		}
 	}
@@ -1711,12 +1827,12 @@ world_check_vpc(struct vctx *x)
 	if ((vpc = world_vpc(x->opts->world, id->valuestring)) == NULL) {
 		if (x->opts->world_strict)
 			cross_fail(x, ERR_VPC_NOT_FOUND, "vpcid", "vpcid %s does not exist",
-			    id->valuestring);
+			           id->valuestring);
 		return;
 	}
 	if (region != NULL && strcmp(vpc->region_id, region) != 0)
 		cross_fail(x, ERR_INVALID_PARAMETER, "vpcid", "vpcid %s is in region %s, not in %s",
-		    vpc->id, vpc->region_id, region);
+		           vpc->id, vpc->region_id, region);
 }
 
 /* One list of vSwitch ids: each known, of vpcid, in a zone of region_id. */
@@ -1736,19 +1852,19 @@ world_check_vswitch_list(struct vctx *x, const char *param)
 		snprintf(path, sizeof(path), "%s[%d]", param, i);
 		if (vsw == NULL && x->opts->world_strict) {
 			cross_fail_at(x, ERR_VSWITCH_NOT_FOUND, param, path,
-			    "vSwitch %s does not exist", e->valuestring);
+			              "vSwitch %s does not exist", e->valuestring);
 			return;
 		}
 		if (vsw != NULL && vpcid != NULL && strcmp(vsw->vpc_id, vpcid) != 0) {
 			cross_fail_at(x, ERR_INVALID_PARAMETER, param, path,
-			    "vSwitch %s belongs to VPC %s, not to vpcid %s", vsw->id, vsw->vpc_id,
-			    vpcid);
+			              "vSwitch %s belongs to VPC %s, not to vpcid %s", vsw->id,
+			              vsw->vpc_id, vpcid);
 			return;
 		}
 		if (vsw != NULL && region != NULL && !zone_in_region(vsw->zone_id, region)) {
 			cross_fail_at(x, ERR_INVALID_PARAMETER, param, path,
-			    "vSwitch %s is in zone %s, not in region %s", vsw->id, vsw->zone_id,
-			    region);
+			              "vSwitch %s is in zone %s, not in region %s", vsw->id,
+			              vsw->zone_id, region);
 			return;
 		}
 	}
@@ -1774,13 +1890,13 @@ world_check_security_group(struct vctx *x)
 	if ((sg = world_sg(x->opts->world, id->valuestring)) == NULL) {
 		if (x->opts->world_strict)
 			cross_fail(x, ERR_SECURITY_GROUP_NOT_FOUND, "security_group_id",
-			    "security group %s does not exist", id->valuestring);
+			           "security group %s does not exist", id->valuestring);
 		return;
 	}
 	if (vpcid != NULL && strcmp(sg->vpc_id, vpcid) != 0)
 		cross_fail(x, ERR_INVALID_PARAMETER, "security_group_id",
-		    "security group %s belongs to VPC %s, not to vpcid %s", sg->id, sg->vpc_id,
-		    vpcid);
+		           "security group %s belongs to VPC %s, not to vpcid %s", sg->id,
+		           sg->vpc_id, vpcid);
 }
 
 /* clang-format off */
@@ -1839,7 +1955,7 @@ static cJSON *
 resolve_addons(const struct vctx *x)
 {
 	static const char *const defaults[] = {"nginx-ingress-controller",
-	    "ack-node-problem-detector"};
+	                                       "ack-node-problem-detector"};
 	const cJSON *req = get(x, "addons");
 	cJSON *out = cJSON_CreateArray();
 
@@ -1853,12 +1969,13 @@ resolve_addons(const struct vctx *x)
 		if (item == NULL || !cJSON_AddItemToArray(out, item))
 			goto oom;
 		cJSON_AddStringToObject(item, "name",
-		    cJSON_GetObjectItemCaseSensitive(a, "name")->valuestring);
+		                        cJSON_GetObjectItemCaseSensitive(a, "name")->valuestring);
 		cJSON_AddStringToObject(item, "config",
-		    cJSON_IsString(config) ? config->valuestring : "");
+		                        cJSON_IsString(config) ? config->valuestring : "");
 		cJSON_AddStringToObject(item, "version",
-		    cJSON_IsString(version) ? version->valuestring : "");
-		cJSON_AddBoolToObject(item, "disabled",
+		                        cJSON_IsString(version) ? version->valuestring : "");
+		cJSON_AddBoolToObject(
+		    item, "disabled",
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "disabled")));
 	}
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
@@ -1868,7 +1985,7 @@ resolve_addons(const struct vctx *x)
 		for (const cJSON *a = st(x, "addons") == P_OK ? req->child : NULL; a != NULL;
 		     a = a->next)
 			if (strcmp(cJSON_GetObjectItemCaseSensitive(a, "name")->valuestring,
-				defaults[i]) == 0)
+			           defaults[i]) == 0)
 				requested = true;
 		if (requested)
 			continue;
@@ -1905,12 +2022,14 @@ resolve_disks(const struct vctx *x)
 			return NULL;
 		}
 		cJSON_AddStringToObject(item, "category",
-		    cJSON_IsString(cat) && cat->valuestring[0] != '\0' ? cat->valuestring
-								       : "cloud_efficiency");
-		cJSON_AddNumberToObject(item, "size",
-		    (double)long_of(cJSON_GetObjectItemCaseSensitive(d, "size")));
+		                        cJSON_IsString(cat) && cat->valuestring[0] != '\0'
+		                            ? cat->valuestring
+		                            : "cloud_efficiency");
+		cJSON_AddNumberToObject(
+		    item, "size", (double)long_of(cJSON_GetObjectItemCaseSensitive(d, "size")));
 		cJSON_AddBoolToObject(item, "encrypted",
-		    cJSON_IsTrue(enc) || (cJSON_IsString(enc) && strcmp(enc->valuestring, "true") == 0));
+		                      cJSON_IsTrue(enc) || (cJSON_IsString(enc) &&
+		                                            strcmp(enc->valuestring, "true") == 0));
 		if (cJSON_IsString(sp) && sp->valuestring[0] != '\0')
 			cJSON_AddStringToObject(item, "auto_snapshot_policy_id", sp->valuestring);
 		if (cJSON_IsString(pl) && pl->valuestring[0] != '\0')
@@ -1937,14 +2056,15 @@ resolve_pairs(const struct vctx *x, const char *name, bool taints)
 			return NULL;
 		}
 		cJSON_AddStringToObject(item, "key",
-		    cJSON_GetObjectItemCaseSensitive(t, "key")->valuestring);
+		                        cJSON_GetObjectItemCaseSensitive(t, "key")->valuestring);
 		cJSON_AddStringToObject(item, "value",
-		    cJSON_IsString(value) ? value->valuestring : "");
+		                        cJSON_IsString(value) ? value->valuestring : "");
 		if (taints)
 			cJSON_AddStringToObject(item, "effect",
-			    cJSON_IsString(effect) && effect->valuestring[0] != '\0'
-				? effect->valuestring
-				: "NoSchedule");
+			                        cJSON_IsString(effect) &&
+			                                effect->valuestring[0] != '\0'
+			                            ? effect->valuestring
+			                            : "NoSchedule");
 	}
 	return out;
 }
@@ -1965,11 +2085,13 @@ add_item(cJSON *spec, const char *name, cJSON *item)
 static cJSON *
 resolve_spec(const struct vctx *x)
 {
-	static const char *const plain_strings[] = {"name", "region_id", "cluster_type", "zone_id",
-	    "vpcid", "security_group_id", "resource_group_id",
-	    "worker_period_unit", "timezone", "logging_type"};
-	static const char *const bools_false[] = {"cloud_monitor_flags", "deletion_protection",
-	    "disable_rollback", "is_enterprise_security_group", "snat_entry", "ssh_flags"};
+	static const char *const plain_strings[] = {
+	    "name",     "region_id",         "cluster_type",      "zone_id",
+	    "vpcid",    "security_group_id", "resource_group_id", "worker_period_unit",
+	    "timezone", "logging_type"};
+	static const char *const bools_false[] = {
+	    "cloud_monitor_flags",          "deletion_protection", "disable_rollback",
+	    "is_enterprise_security_group", "snat_entry",          "ssh_flags"};
 	cJSON *spec = cJSON_CreateObject(), *rt;
 	char mask[24];
 	bool ok = spec != NULL;
@@ -2006,9 +2128,10 @@ resolve_spec(const struct vctx *x)
 	     add_array(spec, "vswitch_ids", x->node_vswitches) &&
 	     add_array(spec, "worker_vswitch_ids", x->worker_vswitches) &&
 	     add_array(spec, "pod_vswitch_ids",
-		 st(x, "pod_vswitch_ids") == P_OK ? get(x, "pod_vswitch_ids") : NULL) &&
+	               st(x, "pod_vswitch_ids") == P_OK ? get(x, "pod_vswitch_ids") : NULL) &&
 	     add_array(spec, "worker_instance_types",
-		 st(x, "worker_instance_types") == P_OK ? get(x, "worker_instance_types") : NULL);
+	               st(x, "worker_instance_types") == P_OK ? get(x, "worker_instance_types")
+	                                                      : NULL);
 	if (ok && st(x, "worker_data_disks") == P_OK)
 		ok = add_item(spec, "worker_data_disks", resolve_disks(x));
 	if (ok && st(x, "tags") == P_OK)
@@ -2027,7 +2150,7 @@ resolve_spec(const struct vctx *x)
 		ok = cJSON_AddStringToObject(spec, "vpc_cidr", x->vpc_cidr) != NULL;
 	if (ok)
 		ok = cJSON_AddStringToObject(spec, "network_plugin",
-			 x->terway ? "terway" : "flannel") != NULL;
+		                             x->terway ? "terway" : "flannel") != NULL;
 	if (!ok) {
 		cJSON_Delete(spec);
 		return NULL;
@@ -2039,7 +2162,7 @@ resolve_spec(const struct vctx *x)
 
 size_t
 validate_create(const cJSON *body, const struct validate_options *opts, struct verdict *out,
-    cJSON **spec)
+                cJSON **spec)
 {
 	struct vctx *x = calloc(1, sizeof(*x));
 
@@ -2061,7 +2184,7 @@ validate_create(const cJSON *body, const struct validate_options *opts, struct v
 
 		x->row = r;
 		x->state[i] = check_value(x, r, cJSON_GetObjectItemCaseSensitive(body, r->name),
-		    body, r->name);
+		                          body, r->name);
 	}
 	for (size_t i = 0; i < NROWS; i++) {
 		const struct rule *r = &create_cluster_rules[i];

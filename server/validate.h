@@ -22,22 +22,22 @@ struct world;
 
 struct violation {
 	enum err err;
-	char parameter[128];	/* JSON path: "worker_data_disks[1].size" */
+	char parameter[128]; /* JSON path: "worker_data_disks[1].size" */
 	char message[384];
 };
 
 struct verdict {
 	struct violation v[VALIDATE_MAX_VIOLATIONS];
 	size_t n;
-	char ignored[1024];	/* unknown top-level keys, comma-separated */
+	char ignored[1024]; /* unknown top-level keys, comma-separated */
 };
 
 /* What a validation reads besides the body; everything is borrowed. */
 struct validate_options {
-	bool strict_parameters;	/* --strict-parameters */
-	bool world_strict;	/* --world-strict */
-	const struct catalog *catalog;	/* required */
-	const struct world *world;	/* a snapshot; NULL is an empty world */
+	bool strict_parameters;        /* --strict-parameters */
+	bool world_strict;             /* --world-strict */
+	const struct catalog *catalog; /* required */
+	const struct world *world;     /* a snapshot; NULL is an empty world */
 };
 
 /*
@@ -49,7 +49,7 @@ struct validate_options {
  * of memory while resolving is reported as one ERR_INTERNAL violation.
  */
 size_t validate_create(const struct cJSON *body, const struct validate_options *opts,
-    struct verdict *out, struct cJSON **spec);
+                       struct verdict *out, struct cJSON **spec);
 
 /*
  * The service error body's "data" array for a verdict: one {code, message,

@@ -138,7 +138,7 @@ first_entry(const cJSON *doc, const char *key)
 
 enum err
 world_parse(const cJSON *doc, const struct catalog *catalog, struct world *out, char *why,
-    size_t whylen)
+            size_t whylen)
 {
 	static const char *const keys[] = {"vpcs", "vswitches", "security_groups"};
 	struct world w = {0};
@@ -162,16 +162,21 @@ world_parse(const cJSON *doc, const struct catalog *catalog, struct world *out, 
 		struct world_vpc v = {0};
 
 		if (!get_string(e, "id", v.id, sizeof(v.id)) || !world_id_ok(v.id, "vpc-")) {
-			snprintf(why, whylen, "vpcs[%d].id must be vpc- followed by lower-case letters and digits", i);
+			snprintf(
+			    why, whylen,
+			    "vpcs[%d].id must be vpc- followed by lower-case letters and digits",
+			    i);
 			goto done;
 		}
 		if (!get_string(e, "region_id", v.region_id, sizeof(v.region_id)) ||
 		    (catalog != NULL && !catalog_list_has(&catalog->regions, v.region_id))) {
-			snprintf(why, whylen, "vpcs[%d].region_id must be a region of the catalog", i);
+			snprintf(why, whylen, "vpcs[%d].region_id must be a region of the catalog",
+			         i);
 			goto done;
 		}
 		if (!get_string(e, "cidr", v.cidr, sizeof(v.cidr)) || !cidr_ok(v.cidr)) {
-			snprintf(why, whylen, "vpcs[%d].cidr must be an IPv4 CIDR block with zero host bits", i);
+			snprintf(why, whylen,
+			         "vpcs[%d].cidr must be an IPv4 CIDR block with zero host bits", i);
 			goto done;
 		}
 		if (!world_add_vpc(&w, &v))
@@ -182,19 +187,29 @@ world_parse(const cJSON *doc, const struct catalog *catalog, struct world *out, 
 		struct world_vswitch v = {0};
 
 		if (!get_string(e, "id", v.id, sizeof(v.id)) || !world_id_ok(v.id, "vsw-")) {
-			snprintf(why, whylen, "vswitches[%d].id must be vsw- followed by lower-case letters and digits", i);
+			snprintf(why, whylen,
+			         "vswitches[%d].id must be vsw- followed by lower-case letters and "
+			         "digits",
+			         i);
 			goto done;
 		}
-		if (!get_string(e, "vpc_id", v.vpc_id, sizeof(v.vpc_id)) || !world_id_ok(v.vpc_id, "vpc-")) {
+		if (!get_string(e, "vpc_id", v.vpc_id, sizeof(v.vpc_id)) ||
+		    !world_id_ok(v.vpc_id, "vpc-")) {
 			snprintf(why, whylen, "vswitches[%d].vpc_id must be a VPC id", i);
 			goto done;
 		}
-		if (!get_string(e, "zone_id", v.zone_id, sizeof(v.zone_id)) || !zone_ok(v.zone_id, catalog)) {
-			snprintf(why, whylen, "vswitches[%d].zone_id must be <region>-<letter> of a catalog region", i);
+		if (!get_string(e, "zone_id", v.zone_id, sizeof(v.zone_id)) ||
+		    !zone_ok(v.zone_id, catalog)) {
+			snprintf(
+			    why, whylen,
+			    "vswitches[%d].zone_id must be <region>-<letter> of a catalog region",
+			    i);
 			goto done;
 		}
 		if (!get_string(e, "cidr", v.cidr, sizeof(v.cidr)) || !cidr_ok(v.cidr)) {
-			snprintf(why, whylen, "vswitches[%d].cidr must be an IPv4 CIDR block with zero host bits", i);
+			snprintf(
+			    why, whylen,
+			    "vswitches[%d].cidr must be an IPv4 CIDR block with zero host bits", i);
 			goto done;
 		}
 		if (!world_add_vswitch(&w, &v))
@@ -206,15 +221,20 @@ world_parse(const cJSON *doc, const struct catalog *catalog, struct world *out, 
 		const cJSON *ent = cJSON_GetObjectItemCaseSensitive(e, "enterprise");
 
 		if (!get_string(e, "id", v.id, sizeof(v.id)) || !world_id_ok(v.id, "sg-")) {
-			snprintf(why, whylen, "security_groups[%d].id must be sg- followed by lower-case letters and digits", i);
+			snprintf(why, whylen,
+			         "security_groups[%d].id must be sg- followed by lower-case "
+			         "letters and digits",
+			         i);
 			goto done;
 		}
-		if (!get_string(e, "vpc_id", v.vpc_id, sizeof(v.vpc_id)) || !world_id_ok(v.vpc_id, "vpc-")) {
+		if (!get_string(e, "vpc_id", v.vpc_id, sizeof(v.vpc_id)) ||
+		    !world_id_ok(v.vpc_id, "vpc-")) {
 			snprintf(why, whylen, "security_groups[%d].vpc_id must be a VPC id", i);
 			goto done;
 		}
 		if (ent != NULL && !cJSON_IsBool(ent)) {
-			snprintf(why, whylen, "security_groups[%d].enterprise must be a boolean", i);
+			snprintf(why, whylen, "security_groups[%d].enterprise must be a boolean",
+			         i);
 			goto done;
 		}
 		v.enterprise = cJSON_IsTrue(ent);

@@ -15,8 +15,8 @@
 struct cJSON;
 struct catalog;
 
-#define WORLD_ID_LEN	64
-#define WORLD_CIDR_LEN	24
+#define WORLD_ID_LEN   64
+#define WORLD_CIDR_LEN 24
 
 struct world_vpc {
 	char id[WORLD_ID_LEN];
@@ -70,7 +70,7 @@ const struct world_sg *world_sg(const struct world *w, const char *id);
  * the entry in why; *out is left empty.
  */
 enum err world_parse(const struct cJSON *doc, const struct catalog *catalog, struct world *out,
-    char *why, size_t whylen);
+                     char *why, size_t whylen);
 
 /* The world as the JSON document of world_parse; NULL when out of memory. */
 struct cJSON *world_to_json(const struct world *w);

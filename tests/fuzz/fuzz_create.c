@@ -31,9 +31,9 @@ fuzz_init(void)
 {
 	static const struct world_vpc vpc = {"vpc-fxw1", "cn-hangzhou", "192.168.0.0/16"};
 	static const struct world_vswitch vsw[] = {
-		{"vsw-fxw1a", "vpc-fxw1", "cn-hangzhou-i", "192.168.1.0/24"},
-		{"vsw-fxw1pa", "vpc-fxw1", "cn-hangzhou-i", "192.168.10.0/24"},
-		{"vsw-fxw2a", "vpc-fxw2", "cn-beijing-b", "172.16.1.0/24"},
+	    {"vsw-fxw1a", "vpc-fxw1", "cn-hangzhou-i", "192.168.1.0/24"},
+	    {"vsw-fxw1pa", "vpc-fxw1", "cn-hangzhou-i", "192.168.10.0/24"},
+	    {"vsw-fxw2a", "vpc-fxw2", "cn-beijing-b", "172.16.1.0/24"},
 	};
 	static const struct world_sg sg = {"sg-fxw1n", "vpc-fxw1", false};
 	char err[256];
@@ -55,7 +55,7 @@ fuzz_init(void)
  */
 static void
 run_once(const cJSON *body, const struct validate_options *opts, struct verdict *verdict,
-    const char *forbidden)
+         const char *forbidden)
 {
 	cJSON *spec = NULL, *data;
 	char *text;
@@ -102,7 +102,7 @@ check_secret(const cJSON *body, const struct validate_options *opts, struct verd
 	if ((copy = cJSON_Duplicate(body, true)) == NULL)
 		goto done;
 	cJSON_ReplaceItemInObjectCaseSensitive(copy, "login_password",
-	    cJSON_CreateString(PASSWORD_SENTINEL));
+	                                       cJSON_CreateString(PASSWORD_SENTINEL));
 	run_once(copy, opts, verdict, PASSWORD_SENTINEL);
 done:
 	cJSON_free(text);

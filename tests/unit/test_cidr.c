@@ -75,13 +75,13 @@ main(void)
 		tap_ok(ok == c->ok, "parse \"%s\" %s", c->text, c->ok ? "succeeds" : "fails");
 		if (!c->ok) {
 			tap_ok(out.addr == 0x12345678u && out.prefix == 99,
-			    "a failed parse of \"%s\" leaves the output alone", c->text);
+			       "a failed parse of \"%s\" leaves the output alone", c->text);
 			continue;
 		}
 		tap_ok(cidr_host_bits_zero(&out) == c->host_zero, "\"%s\" host bits %s", c->text,
-		    c->host_zero ? "zero" : "set");
+		       c->host_zero ? "zero" : "set");
 		tap_ok(cidr_is_private(&out) == c->private_range, "\"%s\" %s private", c->text,
-		    c->private_range ? "is" : "is not");
+		       c->private_range ? "is" : "is not");
 	}
 	tap_ok(!cidr_parse(NULL, &(struct cidr){0}), "NULL does not parse");
 	for (size_t i = 0; i < sizeof(pair_cases) / sizeof(pair_cases[0]); i++) {
@@ -90,11 +90,11 @@ main(void)
 
 		tap_ok(cidr_parse(c->a, &a) && cidr_parse(c->b, &b), "%s and %s parse", c->a, c->b);
 		tap_ok(cidr_overlap(&a, &b) == c->overlap, "%s %s %s", c->a,
-		    c->overlap ? "overlaps" : "does not overlap", c->b);
-		tap_ok(cidr_overlap(&b, &a) == c->overlap, "overlap of %s and %s is symmetric", c->a,
-		    c->b);
+		       c->overlap ? "overlaps" : "does not overlap", c->b);
+		tap_ok(cidr_overlap(&b, &a) == c->overlap, "overlap of %s and %s is symmetric",
+		       c->a, c->b);
 		tap_ok(cidr_contains(&a, &b) == c->a_contains_b, "%s %s %s", c->a,
-		    c->a_contains_b ? "contains" : "does not contain", c->b);
+		       c->a_contains_b ? "contains" : "does not contain", c->b);
 	}
 	return tap_done();
 }

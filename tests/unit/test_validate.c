@@ -17,13 +17,15 @@
 #include "validate.h"
 #include "world.h"
 
-#define BASE "\"name\":\"u\",\"cluster_type\":\"ManagedKubernetes\",\"region_id\":\"cn-hangzhou\",\"zone_id\":\"cn-hangzhou-i\",\"addons\":[{\"name\":\"flannel\"}]"
+#define BASE                                                                                       \
+	"\"name\":\"u\",\"cluster_type\":\"ManagedKubernetes\",\"region_id\":\"cn-hangzhou\","     \
+	"\"zone_id\":\"cn-hangzhou-i\",\"addons\":[{\"name\":\"flannel\"}]"
 
 struct vcase {
 	const char *id;
 	const char *body;
-	bool strict;		/* --strict-parameters and --world-strict */
-	const char *codes;	/* comma-separated, "" for none */
+	bool strict;       /* --strict-parameters and --world-strict */
+	const char *codes; /* comma-separated, "" for none */
 	const char *params;
 };
 
@@ -66,15 +68,17 @@ joined(const struct verdict *v, bool codes, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < v->n && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "",
-		    codes ? err_info(v->v[i].err)->code : v->v[i].parameter);
+		                         codes ? err_info(v->v[i].err)->code : v->v[i].parameter);
 }
 
 /* Parses text like the daemon does; returns the verdict's count. */
 static size_t
 validate_text(const char *text, bool strict, struct verdict *v, cJSON **spec)
 {
-	struct validate_options opts = {.strict_parameters = strict, .world_strict = strict,
-	    .catalog = catalog, .world = &world};
+	struct validate_options opts = {.strict_parameters = strict,
+	                                .world_strict = strict,
+	                                .catalog = catalog,
+	                                .world = &world};
 	char why[128];
 	cJSON *body = jsonbody_parse(text, strlen(text), why, sizeof(why));
 	size_t n;
@@ -100,8 +104,8 @@ test_table(struct verdict *v)
 		tap_str(got, cases[i].codes, cases[i].id);
 		joined(v, false, got, sizeof(got));
 		tap_str(got, cases[i].params, cases[i].id);
-		tap_ok((v->n == 0) == (spec != NULL), "%s: a spec exactly when there is no violation",
-		    cases[i].id);
+		tap_ok((v->n == 0) == (spec != NULL),
+		       "%s: a spec exactly when there is no violation", cases[i].id);
 		cJSON_Delete(spec);
 	}
 }
@@ -119,36 +123,43 @@ test_messages(struct verdict *v)
 {
 	validate_text("{" BASE ",\"num_of_nodes\":101}", false, v, NULL);
 	tap_str(v->v[0].message, "num_of_nodes must be between 0 and 100, got 101",
-	    "the spec's example message");
+	        "the spec's example message");
 	validate_text("{\"name\":\"u\",\"cluster_type\":\"Ask\",\"region_id\":\"cn-hangzhou\","
-		      "\"zone_id\":\"cn-hangzhou-i\",\"addons\":[{\"name\":\"flannel\"}]}", false, v, NULL);
+	              "\"zone_id\":\"cn-hangzhou-i\",\"addons\":[{\"name\":\"flannel\"}]}",
+	              false, v, NULL);
 	tap_str(v->v[0].message,
-	    "cluster_type Ask is not supported by this endpoint, use ManagedKubernetes",
-	    "another real cluster type");
+	        "cluster_type Ask is not supported by this endpoint, use ManagedKubernetes",
+	        "another real cluster type");
 	validate_text("{" BASE ",\"container_cidr\":\"10.0.0.1/8\"}", false, v, NULL);
 	tap_str(v->v[0].message, "Invalid pod CIDR: invalid CIDR address: 10.0.0.1/8", "pod CIDR");
-	validate_text("{\"name\":\"u\",\"cluster_type\":\"ManagedKubernetes\",\"region_id\":\"cn-hangzhou\","
-		      "\"zone_id\":\"cn-hangzhou-i\",\"addons\":[{\"name\":\"csi-plugin\"}]}", false, v, NULL);
+	validate_text(
+	    "{\"name\":\"u\",\"cluster_type\":\"ManagedKubernetes\",\"region_id\":\"cn-hangzhou\","
+	    "\"zone_id\":\"cn-hangzhou-i\",\"addons\":[{\"name\":\"csi-plugin\"}]}",
+	    false, v, NULL);
 	tap_str(v->v[0].message, "network plugin addon is required: flannel or terway-eniip", "X1");
 
 	/* Secrets: no message shows a password, a key pair name or user data. */
 	static const char *const secret_bodies[] = {
-		"{" BASE ",\"login_password\":\"Secret7\"}",
-		"{" BASE ",\"login_password\":\"secretsecret99\"}",
-		"{" BASE ",\"login_password\":\"Secret 99!\"}",
-		"{" BASE ",\"login_password\":\"Secret99!Secret99!Secret99!Secret99!\"}",
-		"{" BASE ",\"login_password\":12345678}",
+	    "{" BASE ",\"login_password\":\"Secret7\"}",
+	    "{" BASE ",\"login_password\":\"secretsecret99\"}",
+	    "{" BASE ",\"login_password\":\"Secret 99!\"}",
+	    "{" BASE ",\"login_password\":\"Secret99!Secret99!Secret99!Secret99!\"}",
+	    "{" BASE ",\"login_password\":12345678}",
 	};
 	for (size_t i = 0; i < sizeof(secret_bodies) / sizeof(secret_bodies[0]); i++) {
 		validate_text(secret_bodies[i], false, v, NULL);
 		tap_ok(v->n == 1 && strcmp(v->v[0].parameter, "login_password") == 0,
-		    "bad password %zu is one violation", i);
-		tap_ok(strstr(v->v[0].message, "ecret") == NULL && strstr(v->v[0].message, "12345678") == NULL,
-		    "the password is not in \"%s\"", v->v[0].message);
+		       "bad password %zu is one violation", i);
+		tap_ok(strstr(v->v[0].message, "ecret") == NULL &&
+		           strstr(v->v[0].message, "12345678") == NULL,
+		       "the password is not in \"%s\"", v->v[0].message);
 	}
-	validate_text("{" BASE ",\"key_pair\":\"" "secretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkey"
-		      "secretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkey\"}", false, v, NULL);
-	tap_ok(v->n == 1 && strstr(v->v[0].message, "secretkey") == NULL, "the key pair is not shown");
+	validate_text("{" BASE ",\"key_pair\":\""
+	              "secretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkey"
+	              "secretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkeysecretkey\"}",
+	              false, v, NULL);
+	tap_ok(v->n == 1 && strstr(v->v[0].message, "secretkey") == NULL,
+	       "the key pair is not shown");
 	validate_text("{" BASE ",\"user_data\":\"c2VjcmV0!\"}", false, v, NULL);
 	tap_ok(v->n == 1 && strstr(v->v[0].message, "c2VjcmV0") == NULL, "user data is not shown");
 }
@@ -168,9 +179,9 @@ test_defaults(struct verdict *v)
 	addons = cJSON_GetObjectItemCaseSensitive(spec, "addons");
 	tap_ok(cJSON_GetArraySize(addons) == 3, "flannel plus the two default addons");
 	tap_str(spec_str(cJSON_GetArrayItem(addons, 1), "name"), "nginx-ingress-controller",
-	    "default addon 1");
+	        "default addon 1");
 	tap_str(spec_str(cJSON_GetArrayItem(addons, 2), "name"), "ack-node-problem-detector",
-	    "default addon 2");
+	        "default addon 2");
 	tap_str(spec_str(spec, "container_cidr"), "172.16.0.0/16", "auto VPC pod CIDR");
 	tap_str(spec_str(spec, "service_cidr"), "172.19.0.0/20", "auto VPC service CIDR");
 	tap_str(spec_str(spec, "vpc_cidr"), "192.168.0.0/16", "auto VPC CIDR");
@@ -178,28 +189,35 @@ test_defaults(struct verdict *v)
 	tap_str(spec_str(spec, "proxy_mode"), "ipvs", "proxy_mode");
 	tap_str(spec_str(spec, "worker_instance_charge_type"), "PostPaid", "charge type");
 	tap_ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "endpoint_public_access")),
-	    "endpoint_public_access defaults to true");
-	tap_ok(cJSON_GetObjectItemCaseSensitive(spec, "timeout_mins")->valuedouble == 60, "timeout 60");
+	       "endpoint_public_access defaults to true");
+	tap_ok(cJSON_GetObjectItemCaseSensitive(spec, "timeout_mins")->valuedouble == 60,
+	       "timeout 60");
 	cJSON_Delete(spec);
 	spec = NULL;
 
-	validate_text("{\"name\":\"u\",\"cluster_type\":\"ManagedKubernetes\",\"region_id\":\"cn-hangzhou\","
-		      "\"addons\":[{\"name\":\"flannel\"},{\"name\":\"nginx-ingress-controller\",\"disabled\":true}],"
-		      "\"vpcid\":\"vpc-a\",\"worker_vswitch_ids\":[\"vsw-b\"],\"container_cidr\":\"10.0.0.0/16\","
-		      "\"service_cidr\":\"172.21.0.0/20\",\"kubernetes_version\":\"1.20.11-aliyun.1\","
-		      "\"login_password\":\"Hello1234!\",\"node_cidr_mask\":26}", false, v, &spec);
+	validate_text(
+	    "{\"name\":\"u\",\"cluster_type\":\"ManagedKubernetes\",\"region_id\":\"cn-hangzhou\","
+	    "\"addons\":[{\"name\":\"flannel\"},{\"name\":\"nginx-ingress-controller\","
+	    "\"disabled\":true}],"
+	    "\"vpcid\":\"vpc-a\",\"worker_vswitch_ids\":[\"vsw-b\"],\"container_cidr\":\"10.0.0.0/"
+	    "16\","
+	    "\"service_cidr\":\"172.21.0.0/20\",\"kubernetes_version\":\"1.20.11-aliyun.1\","
+	    "\"login_password\":\"Hello1234!\",\"node_cidr_mask\":26}",
+	    false, v, &spec);
 	tap_ok(spec != NULL, "an own-VPC body resolves");
-	tap_str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(spec, "vswitch_ids"), 0)->valuestring,
-	    "vsw-b", "vswitch_ids defaults to worker_vswitch_ids");
+	tap_str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(spec, "vswitch_ids"), 0)
+	            ->valuestring,
+	        "vsw-b", "vswitch_ids defaults to worker_vswitch_ids");
 	tap_str(spec_str(cJSON_GetObjectItemCaseSensitive(spec, "runtime"), "name"), "docker",
-	    "docker for 1.20");
+	        "docker for 1.20");
 	tap_ok(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec, "addons")) == 3,
-	    "a disabled default addon is kept as requested, the other default is added");
+	       "a disabled default addon is kept as requested, the other default is added");
 	tap_str(spec_str(spec, "node_cidr_mask"), "26", "node_cidr_mask as a string");
 	tap_ok(cJSON_GetObjectItemCaseSensitive(spec, "login_password") == NULL &&
-		   cJSON_GetObjectItemCaseSensitive(spec, "key_pair") == NULL,
-	    "no secret in the spec");
-	tap_ok(cJSON_GetObjectItemCaseSensitive(spec, "vpc_cidr") == NULL, "an unknown VPC has no CIDR");
+	           cJSON_GetObjectItemCaseSensitive(spec, "key_pair") == NULL,
+	       "no secret in the spec");
+	tap_ok(cJSON_GetObjectItemCaseSensitive(spec, "vpc_cidr") == NULL,
+	       "an unknown VPC has no CIDR");
 	cJSON_Delete(spec);
 }
 
@@ -218,19 +236,26 @@ test_cap(struct verdict *v)
 	tap_ok(strlen(v->ignored) < sizeof(v->ignored), "the ignored list stays bounded");
 	free(body);
 	tap_ok(validate_key_known("vpcid") && validate_key_known("zone_ids") &&
-		   !validate_key_known("vpc_id"),
-	    "the SDK key list");
+	           !validate_key_known("vpc_id"),
+	       "the SDK key list");
 }
 
 static void
 test_catalog(void)
 {
 	static const char *const bad[] = {
-		"[]", "{}", "{\"regions\":[],\"kubernetes_versions\":[\"1\"],\"runtimes\":{\"a\":[\"1\"]},\"addons\":[\"f\"]}",
-		"{\"regions\":[\"r\",\"r\"],\"kubernetes_versions\":[\"1\"],\"runtimes\":{\"a\":[\"1\"]},\"addons\":[\"f\"]}",
-		"{\"regions\":[\"r\"],\"kubernetes_versions\":[\"1\"],\"runtimes\":{},\"addons\":[\"f\"]}",
-		"{\"regions\":[\"r\"],\"kubernetes_versions\":[\"1\"],\"runtimes\":{\"a\":[1]},\"addons\":[\"f\"]}",
-		"{\"regions\":[\"r\"],\"kubernetes_versions\":[\"\"],\"runtimes\":{\"a\":[\"1\"]},\"addons\":[\"f\"]}",
+	    "[]",
+	    "{}",
+	    "{\"regions\":[],\"kubernetes_versions\":[\"1\"],\"runtimes\":{\"a\":[\"1\"]},"
+	    "\"addons\":[\"f\"]}",
+	    "{\"regions\":[\"r\",\"r\"],\"kubernetes_versions\":[\"1\"],\"runtimes\":{\"a\":[\"1\"]"
+	    "},\"addons\":[\"f\"]}",
+	    "{\"regions\":[\"r\"],\"kubernetes_versions\":[\"1\"],\"runtimes\":{},\"addons\":["
+	    "\"f\"]}",
+	    "{\"regions\":[\"r\"],\"kubernetes_versions\":[\"1\"],\"runtimes\":{\"a\":[1]},"
+	    "\"addons\":[\"f\"]}",
+	    "{\"regions\":[\"r\"],\"kubernetes_versions\":[\"\"],\"runtimes\":{\"a\":[\"1\"]},"
+	    "\"addons\":[\"f\"]}",
 	};
 	char err[256], list[64];
 	struct catalog *c;
@@ -238,20 +263,22 @@ test_catalog(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		c = catalog_parse(bad[i], strlen(bad[i]), err, sizeof(err));
-		tap_ok(c == NULL && strncmp(err, "catalog: ", 9) == 0, "bad catalog %zu: %s", i, err);
+		tap_ok(c == NULL && strncmp(err, "catalog: ", 9) == 0, "bad catalog %zu: %s", i,
+		       err);
 		catalog_free(c);
 	}
 	tap_ok(catalog->regions.n == 28 && catalog->kubernetes_versions.n == 9 &&
-		   catalog->nruntimes == 3 && catalog->addons.n == 13,
-	    "the built-in catalog has section 5's sizes");
+	           catalog->nruntimes == 3 && catalog->addons.n == 13,
+	       "the built-in catalog has section 5's sizes");
 	tap_str(catalog_newest(&catalog->kubernetes_versions), "1.31.1-aliyun.1", "newest version");
-	tap_ok(catalog_version_cmp("1.22.15-aliyun.1", "1.22", 2) == 0, "1.22.15 is 1.22 in major.minor");
+	tap_ok(catalog_version_cmp("1.22.15-aliyun.1", "1.22", 2) == 0,
+	       "1.22.15 is 1.22 in major.minor");
 	tap_ok(catalog_version_cmp("1.24.6-aliyun.1", "1.22", 2) > 0, "1.24 > 1.22");
 	tap_ok(catalog_version_cmp("1.9.0", "1.10.0", 0) < 0, "numeric, not textual, order");
 	tap_ok(catalog_version_cmp("1.12.6", "1.12.6-aliyun.1", 3) == 0, "suffixes do not count");
 	catalog_list_join(&catalog->kubernetes_versions, list, sizeof(list));
 	tap_ok(strlen(list) < sizeof(list) && strcmp(list + strlen(list) - 3, "...") == 0,
-	    "a long list ends with ...");
+	       "a long list ends with ...");
 	catalog_free(NULL);
 }
 
@@ -259,16 +286,19 @@ static void
 test_world(void)
 {
 	static const char *const bad[] = {
-		"{\"vpcs\":{}}",
-		"{\"vpcs\":[{\"id\":\"vpc-A\",\"region_id\":\"cn-hangzhou\",\"cidr\":\"10.0.0.0/8\"}]}",
-		"{\"vpcs\":[{\"id\":\"vpc-a\",\"region_id\":\"cn-mars\",\"cidr\":\"10.0.0.0/8\"}]}",
-		"{\"vpcs\":[{\"id\":\"vpc-a\",\"region_id\":\"cn-hangzhou\",\"cidr\":\"10.0.0.1/8\"}]}",
-		"{\"vswitches\":[{\"id\":\"vsw-a\",\"vpc_id\":\"vpc-a\",\"zone_id\":\"cn-hangzhou\",\"cidr\":\"10.0.0.0/24\"}]}",
-		"{\"security_groups\":[{\"id\":\"sg-a\",\"vpc_id\":\"vpc-a\",\"enterprise\":\"yes\"}]}",
+	    "{\"vpcs\":{}}",
+	    "{\"vpcs\":[{\"id\":\"vpc-A\",\"region_id\":\"cn-hangzhou\",\"cidr\":\"10.0.0.0/8\"}]}",
+	    "{\"vpcs\":[{\"id\":\"vpc-a\",\"region_id\":\"cn-mars\",\"cidr\":\"10.0.0.0/8\"}]}",
+	    "{\"vpcs\":[{\"id\":\"vpc-a\",\"region_id\":\"cn-hangzhou\",\"cidr\":\"10.0.0.1/8\"}]}",
+	    ("{\"vswitches\":[{\"id\":\"vsw-a\",\"vpc_id\":\"vpc-a\",\"zone_id\":\"cn-hangzhou\","
+	     "\"cidr\":\"10.0.0.0/24\"}]}"),
+	    "{\"security_groups\":[{\"id\":\"sg-a\",\"vpc_id\":\"vpc-a\",\"enterprise\":\"yes\"}]}",
 	};
-	const char *good = "{\"vpcs\":[{\"id\":\"vpc-a\",\"region_id\":\"cn-hangzhou\",\"cidr\":\"10.0.0.0/8\"}],"
-			   "\"vswitches\":[{\"id\":\"vsw-a\",\"vpc_id\":\"vpc-a\",\"zone_id\":\"cn-hangzhou-i\",\"cidr\":\"10.0.0.0/24\"}],"
-			   "\"security_groups\":[{\"id\":\"sg-a\",\"vpc_id\":\"vpc-a\",\"enterprise\":true}]}";
+	const char *good =
+	    "{\"vpcs\":[{\"id\":\"vpc-a\",\"region_id\":\"cn-hangzhou\",\"cidr\":\"10.0.0.0/8\"}],"
+	    "\"vswitches\":[{\"id\":\"vsw-a\",\"vpc_id\":\"vpc-a\",\"zone_id\":\"cn-hangzhou-i\","
+	    "\"cidr\":\"10.0.0.0/24\"}],"
+	    "\"security_groups\":[{\"id\":\"sg-a\",\"vpc_id\":\"vpc-a\",\"enterprise\":true}]}";
 	struct world w = {0};
 	char why[256];
 	cJSON *doc;
@@ -276,17 +306,19 @@ test_world(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		doc = cJSON_Parse(bad[i]);
 		tap_ok(world_parse(doc, catalog, &w, why, sizeof(why)) != ERR_OK && w.nvpcs == 0,
-		    "bad world %zu: %s", i, why);
+		       "bad world %zu: %s", i, why);
 		cJSON_Delete(doc);
 	}
 	doc = cJSON_Parse(good);
 	tap_ok(world_parse(doc, catalog, &w, why, sizeof(why)) == ERR_OK, "a good world parses");
 	cJSON_Delete(doc);
 	tap_ok(world_vpc(&w, "vpc-a") != NULL && world_vpc(&w, "vpc-b") == NULL, "VPC lookup");
-	tap_ok(world_vswitch(&w, "vsw-a") != NULL && world_sg(&w, "sg-a")->enterprise, "other lookups");
+	tap_ok(world_vswitch(&w, "vsw-a") != NULL && world_sg(&w, "sg-a")->enterprise,
+	       "other lookups");
 	tap_ok(world_vpc(NULL, "vpc-a") == NULL, "a NULL world knows nothing");
 	doc = world_to_json(&w);
-	tap_ok(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "vswitches")) == 1, "to JSON");
+	tap_ok(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "vswitches")) == 1,
+	       "to JSON");
 	cJSON_Delete(doc);
 	world_finish(&w);
 	world_finish(NULL);
@@ -297,8 +329,8 @@ main(void)
 {
 	static const struct world_vpc vpc = {"vpc-w", "cn-hangzhou", "192.168.0.0/16"};
 	static const struct world_vswitch vsw[] = {
-		{"vsw-w1", "vpc-w", "cn-hangzhou-i", "192.168.1.0/24"},
-		{"vsw-other", "vpc-x", "cn-hangzhou-i", "10.1.0.0/24"},
+	    {"vsw-w1", "vpc-w", "cn-hangzhou-i", "192.168.1.0/24"},
+	    {"vsw-other", "vpc-x", "cn-hangzhou-i", "10.1.0.0/24"},
 	};
 	struct verdict *v = malloc(sizeof(*v));
 	char err[256];
