@@ -12,9 +12,9 @@
 
 #include "api.h"
 #include "app.h"
-#include "cidr.h"
 #include "ids.h"
 #include "jsonbody.h"
+#include "stateful.h"
 #include "store.h"
 #include "validate.h"
 #include "view.h"
@@ -50,78 +50,6 @@ create_state_free(void *p)
 	free(st);
 }
 
-struct overlap_probe {
-	struct cidr mine;
-	char other[64];		/* the first live cluster whose pod CIDR overlaps */
-	char other_cidr[32];
-};
-
-static bool
-overlap_visit(const char *cidr, const char *cluster_id, void *arg)
-{
-	struct overlap_probe *p = arg;
-	struct cidr c;
-
-	if (!cidr_parse(cidr, &c) || !cidr_overlap(&p->mine, &c))
-		return true;
-	snprintf(p->other, sizeof(p->other), "%s", cluster_id);
-	snprintf(p->other_cidr, sizeof(p->other_cidr), "%s", cidr);
-	return false;
-}
-
-static void
-stateful_fail(struct verdict *v, enum err err, const char *parameter, const char *message)
-{
-	if (v->n >= VALIDATE_MAX_VIOLATIONS)
-		return;
-	v->v[v->n].err = err;
-	snprintf(v->v[v->n].parameter, sizeof(v->v[0].parameter), "%s", parameter);
-	snprintf(v->v[v->n].message, sizeof(v->v[0].message), "%s", message);
-	v->n++;
-}
-
-/* The stateful rules S1-S3, each reported on its own into st->stateful. */
-static enum err
-create_stateful(struct db_conn *conn, const char *account, struct create_state *st)
-{
-	struct overlap_probe probe = {0};
-	char message[384];
-	int64_t live;
-	bool taken;
-	enum err err;
-
-	if ((err = db_cluster_name_live(conn, account, st->name, &taken)) != ERR_OK)
-		return err;
-	if (taken) {
-		snprintf(message, sizeof(message), "cluster name %s already exist in your clusters",
-		    st->name);
-		stateful_fail(&st->stateful, ERR_CLUSTER_NAME_EXISTS, "name", message);
-	}
-	if (st->vpcid != NULL && st->container_cidr != NULL &&
-	    cidr_parse(st->container_cidr, &probe.mine)) {
-		if ((err = db_cluster_vpc_cidrs(conn, account, st->vpcid, overlap_visit, &probe)) !=
-		    ERR_OK)
-			return err;
-		if (probe.other[0] != '\0') {
-			snprintf(message, sizeof(message),
-			    "container_cidr %s overlaps container_cidr %s of cluster %s in VPC %s",
-			    st->container_cidr, probe.other_cidr, probe.other, st->vpcid);
-			stateful_fail(&st->stateful, ERR_INVALID_CIDR, "container_cidr", message);
-		}
-	}
-	if (st->max_clusters > 0) {
-		if ((err = db_cluster_count_live(conn, account, &live)) != ERR_OK)
-			return err;
-		if (live >= st->max_clusters) {
-			snprintf(message, sizeof(message),
-			    "the account already has %lld live clusters, the quota (--max-clusters)",
-			    (long long)live);
-			stateful_fail(&st->stateful, ERR_QUOTA_CLUSTER, "name", message);
-		}
-	}
-	return ERR_OK;
-}
-
 static enum err
 create_apply(struct db_conn *conn, struct call *call)
 {
@@ -146,10 +74,11 @@ create_apply(struct db_conn *conn, struct call *call)
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
 	};
+	struct stateful_facts facts = {st->name, st->vpcid, st->container_cidr, st->max_clusters};
 	enum err err;
 
 	/* create-cluster.md section 6. The writer runs one job at a time: checks and insert are atomic. */
-	if ((err = create_stateful(conn, call->account, st)) != ERR_OK)
+	if ((err = stateful_check(conn, call->account, &facts, &st->stateful)) != ERR_OK)
 		return err;
 	if (st->stateful.n != 0)
 		return st->stateful.v[0].err;

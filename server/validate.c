@@ -905,6 +905,8 @@ check_cluster_domain(struct vctx *x, const struct rule *r, const cJSON *v, const
 #define LENGTH(lo, hi)	check_length, NULL, lo, hi
 #define ID(prefix)	check_id, (const char *const[]){ prefix, NULL }, 0, 0
 #define CHECK(fn)	fn, NULL, 0, 0
+#define CHECK_LENGTH(fn, lo, hi) fn, NULL, lo, hi
+#define CIDR(kind, lo, hi) check_cidr, (const char *const[]){ kind, NULL }, lo, hi
 #define NONE		NULL, NULL, 0, 0
 
 static const struct rule addon_rules[] = {
@@ -923,7 +925,7 @@ static const struct rule runtime_rules[] = {
 };
 
 static const struct rule tag_rules[] = {
-	{ "key",	T_STRING,	REQ,	check_tag_key, NULL, 1, 64 },
+	{ "key",	T_STRING,	REQ,	CHECK_LENGTH(check_tag_key, 1, 64) },
 	{ "value",	T_STRING,	0,	LENGTH(0, 128) },
 	{ NULL },
 };
@@ -950,7 +952,7 @@ static const struct rule create_cluster_rules[NROWS + 1] = {
 	{ "addons",			T_OBJECT_ARRAY,	0,		CHECK(check_addons),				addon_rules },
 	{ "cloud_monitor_flags",	T_BOOL,		0,		NONE },
 	{ "cluster_type",		T_STRING,	REQ,		CHECK(check_cluster_type) },
-	{ "container_cidr",		T_STRING,	0,		check_cidr, (const char *const[]){ "pod" }, 8, 24 },
+	{ "container_cidr",		T_STRING,	0,		CIDR("pod", 8, 24) },
 	{ "cpu_policy",			T_STRING,	0,		ONEOF("none", "static"),			NULL,		0,	relate_cpu_policy },
 	{ "deletion_protection",	T_BOOL,		0,		NONE },
 	{ "disable_rollback",		T_BOOL,		0,		NONE },
@@ -968,7 +970,7 @@ static const struct rule create_cluster_rules[NROWS + 1] = {
 	{ "region_id",			T_STRING,	REQ,		CHECK(check_region) },
 	{ "runtime",			T_OBJECT,	0,		NONE,						runtime_rules },
 	{ "security_group_id",		T_STRING,	0,		ID("sg-") },
-	{ "service_cidr",		T_STRING,	0,		check_cidr, (const char *const[]){ "service" }, 16, 24 },
+	{ "service_cidr",		T_STRING,	0,		CIDR("service", 16, 24) },
 	{ "snat_entry",			T_BOOL,		0,		NONE },
 	{ "ssh_flags",			T_BOOL,		0,		NONE },
 	{ "tags",			T_OBJECT_ARRAY,	0,		CHECK(check_tags),				tag_rules,	20 },
