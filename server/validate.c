@@ -115,6 +115,38 @@ static const char *const type_names[] = {
     [T_OBJECT_ARRAY] = "an array of objects",
 };
 
+/* The number of bytes of s to show: at most 64, never splitting a UTF-8 character. */
+static int
+clip(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= 64)
+		return (int)n;
+	n = 64;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+/* Drops a UTF-8 sequence that truncation left incomplete at the end of buf. */
+static void
+utf8_trim(char *buf)
+{
+	size_t n = strlen(buf), lead = n;
+	unsigned char c;
+	size_t need;
+
+	while (lead > 0 && ((unsigned char)buf[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	c = (unsigned char)buf[lead - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	if (n - (lead - 1) < need)
+		buf[lead - 1] = '\0';
+}
+
 static void put(struct violation *v, enum err err, const char *path, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 
@@ -124,6 +156,8 @@ put(struct violation *v, enum err err, const char *path, const char *fmt, va_lis
 	v->err = err;
 	snprintf(v->parameter, sizeof(v->parameter), "%s", path);
 	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	utf8_trim(v->parameter);
+	utf8_trim(v->message);
 }
 
 /* Appends a violation to the verdict (cross rules, world rules, unknown keys). */
@@ -483,8 +517,8 @@ check_cidr(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *pa
 	if (cidr_parse(v->valuestring, &c) && cidr_host_bits_zero(&c) && cidr_is_private(&c) &&
 	    c.prefix >= r->lo && c.prefix <= r->hi)
 		return true;
-	return fail_with(x, ERR_INVALID_CIDR, path, "Invalid %s CIDR: invalid CIDR address: %.64s",
-	                 r->oneof[0], v->valuestring);
+	return fail_with(x, ERR_INVALID_CIDR, path, "Invalid %s CIDR: invalid CIDR address: %.*s",
+	                 r->oneof[0], clip(v->valuestring), v->valuestring);
 }
 
 /* Row 5, the part that reads kubernetes_version: static needs 1.12.6 or newer. */
@@ -523,8 +557,8 @@ check_k8s_version(struct vctx *x, const struct rule *r, const cJSON *v, const cJ
 
 	if (!catalog_list_has(&x->opts->catalog->kubernetes_versions, v->valuestring))
 		return fail(
-		    x, path, "kubernetes_version %.64s is not supported, supported: %s",
-		    v->valuestring,
+		    x, path, "kubernetes_version %.*s is not supported, supported: %s",
+		    clip(v->valuestring), v->valuestring,
 		    catalog_list_join(&x->opts->catalog->kubernetes_versions, list, sizeof(list)));
 	return true;
 }
@@ -561,28 +595,51 @@ check_login_password(struct vctx *x, const struct rule *r, const cJSON *v, const
 	return true;
 }
 
+/* The problem with a cluster name (row 13), as a message about parameter, or NULL when it is fine. */
+static const char *
+name_problem(const char *s, const char *parameter, char *buf, size_t len)
+{
+	const char *p = s;
+	size_t n = chars(s);
+
+	if (n < 1 || n > 63) {
+		snprintf(buf, len, "%s must be 1 to 63 characters long, got %zu", parameter, n);
+		return buf;
+	}
+	if (s[0] == '-') {
+		snprintf(buf, len, "%s must not start with '-', got \"%.*s\"", parameter, clip(s), s);
+		return buf;
+	}
+	while (*p != '\0') {
+		uint32_t c = next_cp(&p);
+
+		if (!(c < 0x80 && (is_alnum((int)c) || c == '-')) &&
+		    !(c >= 0x3400 && c <= 0x4DBF) && !(c >= 0x4E00 && c <= 0x9FFF)) {
+			snprintf(buf, len,
+			    "%s may contain only letters, digits, '-' and Chinese characters, got "
+			    "\"%.*s\"",
+			    parameter, clip(s), s);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+bool
+validate_cluster_name(const char *name, const char *parameter, char *why, size_t whylen)
+{
+	return name_problem(name, parameter, why, whylen) == NULL;
+}
+
 /* Row 13: 1-63 characters of letters, digits, '-' and CJK ideographs, not starting with '-'. */
 static bool
 check_cluster_name(struct vctx *x, const struct rule *r, const cJSON *v, const cJSON *parent,
                    const char *path)
 {
-	const char *s = v->valuestring;
-	size_t n = chars(s);
+	char buf[256];
 
-	if (n < 1 || n > 63)
-		return fail(x, path, "name must be 1 to 63 characters long, got %zu", n);
-	if (s[0] == '-')
-		return fail(x, path, "name must not start with '-', got %s", SHOW(v));
-	while (*s != '\0') {
-		uint32_t c = next_cp(&s);
-
-		if (!(c < 0x80 && (is_alnum((int)c) || c == '-')) &&
-		    !(c >= 0x3400 && c <= 0x4DBF) && !(c >= 0x4E00 && c <= 0x9FFF))
-			return fail(x, path,
-			            "name may contain only letters, digits, '-' and Chinese "
-			            "characters, got %s",
-			            SHOW(v));
-	}
+	if (name_problem(v->valuestring, path, buf, sizeof(buf)) != NULL)
+		return fail(x, path, "%s", buf);
 	return true;
 }
 
@@ -1284,11 +1341,18 @@ note_unknown(struct vctx *x)
 		if (find_rule(c->string) != NULL)
 			continue;
 		if (x->opts->strict_parameters && !validate_key_known(c->string))
-			violate(out, ERR_INVALID_PARAMETER, c->string, "unknown parameter %.64s",
-			        c->string);
-		if (used + strlen(c->string) + 2 < sizeof(out->ignored))
+			violate(out, ERR_INVALID_PARAMETER, c->string, "unknown parameter %.*s",
+			        clip(c->string), c->string);
+		if (used + strlen(c->string) + 2 < sizeof(out->ignored)) {
+			char *key = out->ignored + used + (used != 0);
+
 			snprintf(out->ignored + used, sizeof(out->ignored) - used, "%s%s",
 			         used != 0 ? "," : "", c->string);
+			/* The list becomes a response header: only visible ASCII, no commas. */
+			for (; *key != '\0'; key++)
+				if (*key < 0x21 || *key > 0x7E || *key == ',')
+					*key = '?';
+		}
 	}
 }
 
@@ -1707,8 +1771,8 @@ cross_sandbox_workers(struct vctx *x)
 			if (!starts_with(t->valuestring, "ecs.ebm")) {
 				cross_fail(x, ERR_INVALID_PARAMETER, "worker_instance_types",
 				           "Sandboxed-Container.runv needs ECS Bare Metal instance "
-				           "types (ecs.ebm*), got %.64s",
-				           t->valuestring);
+				           "types (ecs.ebm*), got %.*s",
+				           clip(t->valuestring), t->valuestring);
 				break;
 			}
 		}

@@ -63,4 +63,12 @@ struct cJSON *validate_data(const struct verdict *v);
  */
 bool validate_key_known(const char *key);
 
+/*
+ * Row 13's rule for a cluster name, for the other operations that take one
+ * (ModifyCluster's cluster_name): 1-63 characters of letters, digits, '-'
+ * and CJK ideographs, not starting with '-'. Returns true when name is
+ * valid; otherwise writes a message naming parameter into why.
+ */
+bool validate_cluster_name(const char *name, const char *parameter, char *why, size_t whylen);
+
 #endif

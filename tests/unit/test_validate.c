@@ -235,6 +235,32 @@ test_cap(struct verdict *v)
 	tap_ok(v->n == VALIDATE_MAX_VIOLATIONS, "violations stop at the cap (%zu)", v->n);
 	tap_ok(strlen(v->ignored) < sizeof(v->ignored), "the ignored list stays bounded");
 	free(body);
+	char why[256];
+
+	tap_ok(validate_cluster_name("集群-01", "cluster_name", why, sizeof(why)), "a valid name");
+	tap_ok(!validate_cluster_name("-x", "cluster_name", why, sizeof(why)) &&
+	           strncmp(why, "cluster_name must not start", 27) == 0,
+	       "an invalid name names the parameter: %s", why);
+	/* Cut text never splits a UTF-8 character: messages and paths stay valid UTF-8. */
+	{
+		char text[4096];
+		size_t len = (size_t)snprintf(text, sizeof(text), "{" BASE ",\"");
+
+		for (int i = 0; i < 60; i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "键");
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "\":1,\"kubernetes_version\":\"");
+		for (int i = 0; i < 40; i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "版本");
+		snprintf(text + len, sizeof(text) - len, "\"}");
+		validate_text(text, true, v, NULL);
+		tap_ok(v->n == 2, "a long CJK key and a long CJK version: two violations");
+		for (size_t i = 0; i < v->n; i++)
+			tap_ok(jsonbody_utf8_valid(v->v[i].message, strlen(v->v[i].message)) &&
+			           jsonbody_utf8_valid(v->v[i].parameter, strlen(v->v[i].parameter)),
+			       "violation %zu stays valid UTF-8 when cut", i);
+		tap_ok(strchr(v->ignored, '?') != NULL && jsonbody_utf8_valid(v->ignored, strlen(v->ignored)),
+		       "the ignored-parameters header holds visible ASCII only: %s", v->ignored);
+	}
 	tap_ok(validate_key_known("vpcid") && validate_key_known("zone_ids") &&
 	           !validate_key_known("vpc_id"),
 	       "the SDK key list");
