@@ -50,8 +50,9 @@ fuzz_init(void)
 
 /*
  * Runs one validation and checks what must hold for every input: a verdict
- * or a spec, never both or neither; every violation has a message; and,
- * when forbidden is not NULL, neither a message nor the spec contains it.
+ * or a spec, never both or neither; every violation has a message; messages
+ * and paths are valid UTF-8; the ignored-parameters list is header-safe;
+ * and, when forbidden is not NULL, neither a message nor the spec has it.
  */
 static void
 run_once(const cJSON *body, const struct validate_options *opts, struct verdict *verdict,
@@ -67,7 +68,13 @@ run_once(const cJSON *body, const struct validate_options *opts, struct verdict 
 			abort();
 		if (forbidden != NULL && strstr(verdict->v[i].message, forbidden) != NULL)
 			abort();
+		if (!jsonbody_utf8_valid(verdict->v[i].message, strlen(verdict->v[i].message)) ||
+		    !jsonbody_utf8_valid(verdict->v[i].parameter, strlen(verdict->v[i].parameter)))
+			abort();
 	}
+	for (const char *c = verdict->ignored; *c != '\0'; c++)
+		if (*c < 0x21 || *c > 0x7E)
+			abort();
 	data = validate_data(verdict);
 	text = cJSON_PrintUnformatted(data);
 	cJSON_free(text);
