@@ -38,7 +38,7 @@ stateful_fail(struct verdict *v, enum err err, const char *parameter, const char
 
 enum err
 stateful_check(struct db_conn *conn, const char *account, const struct stateful_facts *f,
-    struct verdict *out)
+               struct verdict *out)
 {
 	struct overlap_probe probe = {0};
 	char message[384];
@@ -51,7 +51,7 @@ stateful_check(struct db_conn *conn, const char *account, const struct stateful_
 		return err;
 	if (taken) {
 		snprintf(message, sizeof(message), "cluster name %s already exist in your clusters",
-		    f->name);
+		         f->name);
 		stateful_fail(out, ERR_CLUSTER_NAME_EXISTS, "name", message);
 	}
 	/* S2: only a given VPC can hold other clusters; an auto-created one is new. */
@@ -61,7 +61,8 @@ stateful_check(struct db_conn *conn, const char *account, const struct stateful_
 		    ERR_OK)
 			return err;
 		if (probe.other[0] != '\0') {
-			snprintf(message, sizeof(message),
+			snprintf(
+			    message, sizeof(message),
 			    "container_cidr %s overlaps container_cidr %s of cluster %s in VPC %s",
 			    f->container_cidr, probe.other_cidr, probe.other, f->vpcid);
 			stateful_fail(out, ERR_INVALID_CIDR, "container_cidr", message);
@@ -73,8 +74,9 @@ stateful_check(struct db_conn *conn, const char *account, const struct stateful_
 			return err;
 		if (live >= f->max_clusters) {
 			snprintf(message, sizeof(message),
-			    "the account already has %lld live clusters, the quota (--max-clusters)",
-			    (long long)live);
+			         "the account already has %lld live clusters, the quota "
+			         "(--max-clusters)",
+			         (long long)live);
 			stateful_fail(out, ERR_QUOTA_CLUSTER, "name", message);
 		}
 	}

@@ -17,9 +17,9 @@ struct db_conn;
 /* What the rules need to know about the cluster being created; borrowed. */
 struct stateful_facts {
 	const char *name;
-	const char *vpcid;		/* NULL when ACK creates the VPC: S2 does not apply */
-	const char *container_cidr;	/* NULL or "" when there is none (Terway) */
-	int64_t max_clusters;		/* 0: no limit */
+	const char *vpcid;          /* NULL when ACK creates the VPC: S2 does not apply */
+	const char *container_cidr; /* NULL or "" when there is none (Terway) */
+	int64_t max_clusters;       /* 0: no limit */
 };
 
 /*
@@ -27,6 +27,6 @@ struct stateful_facts {
  * the caller zeroed). Returns ERR_OK, or the database error that stopped it.
  */
 enum err stateful_check(struct db_conn *conn, const char *account, const struct stateful_facts *f,
-    struct verdict *out);
+                        struct verdict *out);
 
 #endif

@@ -81,7 +81,7 @@ struct vctx {
 	const cJSON *body;
 	const struct validate_options *opts;
 	struct verdict *out;
-	const struct rule *row; /* the section 2 row being checked */
+	const struct rule *row;    /* the section 2 row being checked */
 	const cJSON *value[NROWS]; /* each row's member of the body, or NULL */
 	enum pstate state[NROWS];
 	bool reported[NROWS];         /* reported by a cross or world rule */
@@ -595,7 +595,8 @@ check_login_password(struct vctx *x, const struct rule *r, const cJSON *v, const
 	return true;
 }
 
-/* The problem with a cluster name (row 13), as a message about parameter, or NULL when it is fine. */
+/* The problem with a cluster name (row 13), as a message about parameter, or NULL when it is fine.
+ */
 static const char *
 name_problem(const char *s, const char *parameter, char *buf, size_t len)
 {
@@ -607,7 +608,8 @@ name_problem(const char *s, const char *parameter, char *buf, size_t len)
 		return buf;
 	}
 	if (s[0] == '-') {
-		snprintf(buf, len, "%s must not start with '-', got \"%.*s\"", parameter, clip(s), s);
+		snprintf(buf, len, "%s must not start with '-', got \"%.*s\"", parameter, clip(s),
+		         s);
 		return buf;
 	}
 	while (*p != '\0') {
@@ -615,7 +617,8 @@ name_problem(const char *s, const char *parameter, char *buf, size_t len)
 
 		if (!(c < 0x80 && (is_alnum((int)c) || c == '-')) &&
 		    !(c >= 0x3400 && c <= 0x4DBF) && !(c >= 0x4E00 && c <= 0x9FFF)) {
-			snprintf(buf, len,
+			snprintf(
+			    buf, len,
 			    "%s may contain only letters, digits, '-' and Chinese characters, got "
 			    "\"%.*s\"",
 			    parameter, clip(s), s);

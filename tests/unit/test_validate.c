@@ -248,17 +248,20 @@ test_cap(struct verdict *v)
 
 		for (int i = 0; i < 60; i++)
 			len += (size_t)snprintf(text + len, sizeof(text) - len, "键");
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "\":1,\"kubernetes_version\":\"");
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		                        "\":1,\"kubernetes_version\":\"");
 		for (int i = 0; i < 40; i++)
 			len += (size_t)snprintf(text + len, sizeof(text) - len, "版本");
 		snprintf(text + len, sizeof(text) - len, "\"}");
 		validate_text(text, true, v, NULL);
 		tap_ok(v->n == 2, "a long CJK key and a long CJK version: two violations");
 		for (size_t i = 0; i < v->n; i++)
-			tap_ok(jsonbody_utf8_valid(v->v[i].message, strlen(v->v[i].message)) &&
-			           jsonbody_utf8_valid(v->v[i].parameter, strlen(v->v[i].parameter)),
-			       "violation %zu stays valid UTF-8 when cut", i);
-		tap_ok(strchr(v->ignored, '?') != NULL && jsonbody_utf8_valid(v->ignored, strlen(v->ignored)),
+			tap_ok(
+			    jsonbody_utf8_valid(v->v[i].message, strlen(v->v[i].message)) &&
+			        jsonbody_utf8_valid(v->v[i].parameter, strlen(v->v[i].parameter)),
+			    "violation %zu stays valid UTF-8 when cut", i);
+		tap_ok(strchr(v->ignored, '?') != NULL &&
+		           jsonbody_utf8_valid(v->ignored, strlen(v->ignored)),
 		       "the ignored-parameters header holds visible ASCII only: %s", v->ignored);
 	}
 	tap_ok(validate_key_known("vpcid") && validate_key_known("zone_ids") &&
