@@ -55,6 +55,13 @@ static const char SQL_SETTLE_TASKS[] =
     "UPDATE tasks SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
     " settle_ms = NULL WHERE settle_ms <= ?1";
 
+static const char SQL_CLUSTER_COUNT_LIVE[] =
+    "SELECT count(*) FROM clusters WHERE account = ?1 AND state <> 'deleted'";
+
+static const char SQL_CLUSTER_VPC_CIDRS[] =
+    "SELECT cluster_id, json_extract(spec, '$.container_cidr') FROM clusters"
+    " WHERE account = ?1 AND state <> 'deleted' AND json_extract(spec, '$.vpcid') = ?2";
+
 void
 cluster_rec_free(struct cluster_rec *c)
 {
@@ -319,4 +326,48 @@ db_settle_due(struct db_conn *conn, int64_t now)
 	enum err err = settle(conn, SQL_SETTLE_CLUSTERS, now);
 
 	return err != ERR_OK ? err : settle(conn, SQL_SETTLE_TASKS, now);
+}
+
+enum err
+db_cluster_count_live(struct db_conn *conn, const char *account, int64_t *count)
+{
+	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_COUNT_LIVE);
+	enum err err = ERR_INTERNAL;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	conn_bind_text(st, 1, account);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		err = ERR_OK;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum err
+db_cluster_vpc_cidrs(struct db_conn *conn, const char *account, const char *vpcid,
+    bool (*fn)(const char *cidr, const char *cluster_id, void *arg), void *arg)
+{
+	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_VPC_CIDRS);
+	enum err err = ERR_INTERNAL;
+	int rc;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	conn_bind_text(st, 1, account);
+	conn_bind_text(st, 2, vpcid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *id = sqlite3_column_text(st, 0);
+		const unsigned char *cidr = sqlite3_column_text(st, 1);
+
+		if (cidr != NULL && !fn((const char *)cidr, (const char *)id, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc == SQLITE_DONE)
+		err = ERR_OK;
+	sqlite3_reset(st);
+	return err;
 }

@@ -165,4 +165,23 @@ enum err db_clock_load(struct db_conn *conn, struct clock_rec *out, bool *found)
 /* Writes the clock row. */
 enum err db_clock_save(struct db_conn *conn, const struct clock_rec *clock);
 
+/* The world (lifecycle.md section 6), db/world.c. struct world is in server/world.h. */
+struct world;
+
+/* Appends every stored VPC, vSwitch and security group to w (ordered by id). */
+enum err db_world_load(struct db_conn *conn, struct world *w);
+
+/* Inserts every entry of w, replacing the stored entries that have the same id. */
+enum err db_world_put(struct db_conn *conn, const struct world *w);
+
+/* The number of live (not deleted) clusters of account. */
+enum err db_cluster_count_live(struct db_conn *conn, const char *account, int64_t *count);
+
+/*
+ * Calls fn with the container_cidr of every live cluster of account in the
+ * VPC vpcid (stateful rule S2); fn returns false to stop early.
+ */
+enum err db_cluster_vpc_cidrs(struct db_conn *conn, const char *account, const char *vpcid,
+    bool (*fn)(const char *cidr, const char *cluster_id, void *arg), void *arg);
+
 #endif

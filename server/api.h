@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 
 #include "call.h"
 
@@ -61,6 +62,8 @@ bool api_page(struct call *call, int64_t *page, int64_t *size);
 enum err api_cluster_find(struct call *call, int64_t now, struct cluster_rec **out);
 
 void api_admin_health(struct call *call);
+void api_world_get(struct call *call);
+void api_world_post(struct call *call);
 void api_admin_ready(struct call *call);
 void api_admin_reset(struct call *call);
 void api_admin_requests(struct call *call);
@@ -69,5 +72,14 @@ void api_admin_faults_add(struct call *call);
 void api_admin_faults_clear(struct call *call);
 void api_admin_faults_delete(struct call *call);
 void api_admin_metrics(struct call *call);
+
+struct app;
+
+/*
+ * Reads --world FILE (lifecycle.md section 6) and, when store is true, adds
+ * its entries to the database. On failure writes one line into err.
+ */
+bool api_world_load_file(struct app *app, const char *path, bool store, char *err,
+    size_t errlen);
 
 #endif

@@ -17,9 +17,11 @@
 #include "jsonbody.h"
 #include "lifecycle.h"
 #include "provision.h"
+#include "stateful.h"
 #include "store.h"
 #include "validate.h"
 #include "view.h"
+#include "world.h"
 
 struct create_state {
 	char cluster_id[IDS_CLUSTER_LEN];
@@ -29,8 +31,11 @@ struct create_state {
 	char *cluster_type;
 	char *spec;		/* resolved attributes, JSON text */
 	char *plan;		/* the create task's lifecycle plan, JSON text */
+	char *vpcid;		/* the given VPC, or NULL when ACK creates one (S2) */
+	char *container_cidr;	/* resolved pod CIDR, or NULL (S2) */
+	int64_t max_clusters;	/* --max-clusters (S3); 0 is no limit */
 	int64_t now_ms;
-	char message[256];	/* a stateful rule's message, when it failed */
+	struct verdict stateful;	/* the violations of section 6, when any */
 };
 
 static void
@@ -45,6 +50,8 @@ create_state_free(void *p)
 	free(st->cluster_type);
 	free(st->spec);
 	free(st->plan);
+	free(st->vpcid);
+	free(st->container_cidr);
 	free(st);
 }
 
@@ -103,20 +110,17 @@ create_apply(struct db_conn *conn, struct call *call)
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
 	};
-	bool taken;
+	struct stateful_facts facts = {st->name, st->vpcid, st->container_cidr, st->max_clusters};
 	enum err err;
 
-	/* A cluster whose delete task has ended frees its name: settle before looking. */
+	/* A cluster whose delete task has ended frees its name and CIDR: settle before looking. */
 	if ((err = db_settle_due(conn, clock_now(&call->app->clock))) != ERR_OK)
 		return err;
-	/* S1: the writer runs one job at a time, so this check and the insert are atomic. */
-	if ((err = db_cluster_name_live(conn, call->account, st->name, &taken)) != ERR_OK)
+	/* create-cluster.md section 6. The writer runs one job at a time: checks and insert are atomic. */
+	if ((err = stateful_check(conn, call->account, &facts, &st->stateful)) != ERR_OK)
 		return err;
-	if (taken) {
-		snprintf(st->message, sizeof(st->message),
-		    "cluster name %s already exist in your clusters", st->name);
-		return ERR_CLUSTER_NAME_EXISTS;
-	}
+	if (st->stateful.n != 0)
+		return st->stateful.v[0].err;
 	if ((err = create_plan_fault(call, st)) != ERR_OK)
 		return err;
 	return provision_create(conn, &c, &t, st->plan);
@@ -128,19 +132,13 @@ create_finish(struct call *call, enum err err)
 	struct create_state *st = call->state;
 	cJSON *doc;
 
+	if (err != ERR_OK && st->stateful.n != 0) {
+		call_reply_error(call, st->stateful.v[0].err, st->stateful.v[0].message,
+		    validate_data(&st->stateful));
+		return;
+	}
 	if (err != ERR_OK) {
-		cJSON *data = NULL;
-
-		if (st->message[0] != '\0') {
-			data = cJSON_CreateArray();
-			cJSON *item = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(item, "code", err_info(err)->code);
-			cJSON_AddStringToObject(item, "message", st->message);
-			cJSON_AddStringToObject(item, "parameter", "name");
-			cJSON_AddItemToArray(data, item);
-		}
-		call_reply_error(call, err, st->message[0] != '\0' ? st->message : NULL, data);
+		call_reply_error(call, err, NULL, NULL);
 		return;
 	}
 	doc = cJSON_CreateObject();
@@ -162,7 +160,13 @@ dup_string(const cJSON *spec, const char *key)
 void
 api_create_cluster(struct call *call)
 {
-	struct validate_options opts = {.strict_parameters = call->app->cfg->strict_parameters};
+	struct validate_options opts = {
+	    .strict_parameters = call->app->cfg->strict_parameters,
+	    .world_strict = call->app->cfg->world_strict,
+	    .catalog = call->app->catalog,
+	};
+	struct world world = {0};
+	struct db_conn *conn;
 	struct verdict *verdict = NULL;
 	struct create_state *st = NULL;
 	cJSON *body, *spec = NULL;
@@ -180,6 +184,14 @@ api_create_cluster(struct call *call)
 	}
 	if ((verdict = malloc(sizeof(*verdict))) == NULL)
 		goto internal;
+	/* Validation reads a snapshot of the world, loaded per request (docs/validation.md). */
+	conn = db_reader_acquire(call->app->db);
+	if (db_world_load(conn, &world) != ERR_OK) {
+		db_reader_release(call->app->db, conn);
+		goto internal;
+	}
+	db_reader_release(call->app->db, conn);
+	opts.world = &world;
 	if (validate_create(body, &opts, verdict, &spec) != 0) {
 		if (verdict->ignored[0] != '\0')
 			call_add_header(call, "x-ackmock-ignored-parameters", verdict->ignored);
@@ -197,6 +209,13 @@ api_create_cluster(struct call *call)
 	st->region_id = dup_string(spec, "region_id");
 	st->cluster_type = dup_string(spec, "cluster_type");
 	st->spec = cJSON_PrintUnformatted(spec);
+	st->max_clusters = call->app->cfg->max_clusters;
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "vpc_auto"))) {
+		st->vpcid = dup_string(spec, "vpcid");
+		st->container_cidr = dup_string(spec, "container_cidr");
+		if (st->vpcid == NULL || st->container_cidr == NULL)
+			goto internal;
+	}
 	st->now_ms = clock_now(&call->app->clock);
 	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
 	    st->spec == NULL)
@@ -209,6 +228,7 @@ api_create_cluster(struct call *call)
 internal:
 	call_reply_error(call, ERR_INTERNAL, NULL, NULL);
 done:
+	world_finish(&world);
 	create_state_free(st);
 	cJSON_Delete(spec);
 	cJSON_Delete(body);

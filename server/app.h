@@ -16,10 +16,12 @@
 struct journal;
 struct faults;
 struct metrics;
+struct catalog;
 
 struct app {
 	const struct config *cfg;
 	const struct credentials *credentials;	/* read-only after start-up */
+	const struct catalog *catalog;	/* create-cluster.md section 5; immutable */
 	struct db *db;
 	struct vclock clock;
 	atomic_bool ready;	/* database migrated and listener bound */

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "app.h"
+#include "catalog.h"
 #include "faults.h"
 #include "http.h"
 #include "journal.h"
@@ -64,6 +66,7 @@ main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct credentials *creds = NULL;
 	struct clock_boot boot;
+	struct catalog *catalog = NULL;
 	char err[512];
 	sigset_t stop_signals;
 	int sig, status = 1, threads = threads_for_cpus();
@@ -97,11 +100,23 @@ main(int argc, char **argv)
 		return 2;
 	}
 	app.credentials = creds;
+	/* The catalog and the world file are part of the configuration: bad ones stop start-up. */
+	if ((catalog = catalog_load(cfg.catalog_file, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "ackmock: %s\n", err);
+		status = 2;
+		goto done;
+	}
+	app.catalog = catalog;
+	if (cfg.world_file != NULL && !api_world_load_file(&app, cfg.world_file, false, err,
+					  sizeof(err))) {
+		fprintf(stderr, "ackmock: %s\n", err);
+		status = 2;
+		goto done;
+	}
 	if (cfg.check_config) {
 		config_print(&cfg);
-		credentials_free(creds);
-		config_finish(&cfg);
-		return 0;
+		status = 0;
+		goto done;
 	}
 
 	/* Block the stop signals before any thread starts, so that only sigwait sees them. */
@@ -119,6 +134,12 @@ main(int argc, char **argv)
 	boot.scale = cfg.time_scale;
 	if (db_write_wait(app.db, clock_boot_apply, &boot) != ERR_OK) {
 		fprintf(stderr, "ackmock: cannot read or initialise the clock\n");
+		goto done;
+	}
+	if (cfg.world_file != NULL && !api_world_load_file(&app, cfg.world_file, true, err,
+					  sizeof(err))) {
+		fprintf(stderr, "ackmock: %s\n", err);
+		status = 2;
 		goto done;
 	}
 	clock_init(&app.clock, &boot.rec);
@@ -160,6 +181,7 @@ done_clock:
 done:
 	db_close(app.db);
 	credentials_free(creds);
+	catalog_free(catalog);
 	config_finish(&cfg);
 	return status;
 }

@@ -31,6 +31,8 @@ const struct route routes[] = {
 	{ "DELETE",	"/_mock/faults",			"AdminFaultsClear",	api_admin_faults_clear,	ROUTE_ADMIN },
 	{ "DELETE",	"/_mock/faults/{}",			"AdminFaultsDelete",	api_admin_faults_delete, ROUTE_ADMIN },
 	{ "GET",	"/_mock/metrics",			"AdminMetrics",		api_admin_metrics,	ROUTE_ADMIN },
+	{ "GET",	"/_mock/world",				"AdminWorldGet",	api_world_get,		ROUTE_ADMIN },
+	{ "POST",	"/_mock/world",				"AdminWorldAdd",	api_world_post,		ROUTE_ADMIN },
 	{ NULL },
 };
 /* clang-format on */

@@ -24,6 +24,8 @@ const $dara = require('@darabonba/typescript');
 
 const [bin, fixturesDir] = process.argv.slice(2);
 const example = JSON.parse(readFileSync(join(fixturesDir, 'examples', 'page-flannel.json'), 'utf8'));
+// Each cluster in its own VPC: the example's pod CIDR may be used once per VPC (create-cluster.md S2).
+const vpcFor = (name) => `vpc-${name.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
 const KEY = { id: 'testid', secret: 'testsecret' };
 const OTHER = { id: 'other-key', secret: 'other-secret' };
 const SPECIAL_ID = "c a+b*~!'()中/=&x";
@@ -94,7 +96,7 @@ await run(async (tap) => {
     // Every official client, both signing schemes: the create-then-read flow.
     let firstCluster;
     for (const client of allClients(endpoint, KEY)) {
-      const body = { ...example, name: `auth-${client.name}` };
+      const body = { ...example, name: `auth-${client.name}`, vpcid: vpcFor(`auth-${client.name}`) };
       const r = await client.create(body);
       tap.ok(/^c[0-9a-f]{32}$/.test(r.clusterId), `${client.name}: signed create succeeds`, r);
       const task = await client.task(r.taskId);
@@ -116,7 +118,7 @@ await run(async (tap) => {
     // A second credential of the file is a second account.
     const other = sdk7(endpoint, OTHER);
     await expectFailure(tap, other.cluster(firstCluster), 'ErrorClusterNotFound', 'another account cannot see the cluster', 404);
-    const mine = await other.create({ ...example, name: 'auth-sdk7-v3' });
+    const mine = await other.create({ ...example, name: 'auth-sdk7-v3', vpcid: vpcFor('auth-sdk7-v3') });
     tap.ok(/^c[0-9a-f]{32}$/.test(mine.clusterId), 'the same name is free in another account');
 
     // Special characters in path parameters and query values verify with every client.
@@ -149,7 +151,7 @@ await run(async (tap) => {
       tap.equal([r.status, r.code], [404, 'ErrorClusterNotFound'], `independent signer, ${what}: verified`);
     }
     for (const alg of ['sha256', 'sm3']) {
-      const body = JSON.stringify({ ...example, name: `auth-independent-${alg}` });
+      const body = JSON.stringify({ ...example, name: `auth-independent-${alg}`, vpcid: vpcFor(`auth-independent-${alg}`) });
       const req = signAcs3({ method: 'POST', path: '/clusters', body, key: KEY, host, alg, headers: { 'content-type': 'application/json' } });
       r = await send(daemon.port, req);
       tap.ok(r.status === 200 && /^c[0-9a-f]{32}$/.test(r.json.cluster_id), `independent signer, ACS3 ${alg}: create succeeds`, r.body);
@@ -158,7 +160,7 @@ await run(async (tap) => {
       tap.equal([r.status, r.code], [400, 'SignatureDoesNotMatch'], `independent signer, ACS3 ${alg}: a changed body is refused`);
     }
     {
-      const body = JSON.stringify({ ...example, name: 'auth-independent-roa' });
+      const body = JSON.stringify({ ...example, name: 'auth-independent-roa', vpcid: vpcFor('auth-independent-roa') });
       r = await send(daemon.port, signRoa({ method: 'POST', path: '/clusters', body, key: KEY, headers: { 'content-type': 'application/json' } }));
       tap.ok(r.status === 200, 'independent signer, ROA: create with Content-MD5 succeeds', r.body);
       const req = signRoa({ method: 'GET', path: '/clusters/x', key: KEY, headers: { 'x-acs-extra': 'one' } });
@@ -181,9 +183,9 @@ await run(async (tap) => {
       ? { status: 200, body: '{"cluster_id":"c0","task_id":"T-0","request_id":"R"}' }
       : { status: 200, body: '{}' }));
     try {
-      await sdk7(`127.0.0.1:${cap.port}`, KEY).create({ ...example, name: 'auth-replayed' });
+      await sdk7(`127.0.0.1:${cap.port}`, KEY).create({ ...example, name: 'auth-replayed', vpcid: vpcFor('auth-replayed') });
       await popCore(`127.0.0.1:${cap.port}`, KEY).task('T-000000000000000000000000');
-      await sdk7(`127.0.0.1:${cap.port}`, KEY, { signatureAlgorithm: 'v2' }).create({ ...example, name: 'auth-sdk7-v3' });
+      await sdk7(`127.0.0.1:${cap.port}`, KEY, { signatureAlgorithm: 'v2' }).create({ ...example, name: 'auth-sdk7-v3', vpcid: vpcFor('auth-sdk7-v3') });
       await sdk7(`127.0.0.1:${cap.port}`, KEY).create({ addons: [{ name: 'flannel' }] });
       const [create, read, takenCreate, invalidCreate] = cap.requests;
       const first = await send(daemon.port, create);
@@ -221,7 +223,7 @@ await run(async (tap) => {
   const off = await startDaemon(bin, ['--db', ':memory:', '--auth', 'off']);
   try {
     const x = sdk7(`127.0.0.1:${off.port}`, { id: 'tenant-x', secret: 'anything' });
-    const r = await x.create({ ...example, name: 'auth-off' });
+    const r = await x.create({ ...example, name: 'auth-off', vpcid: vpcFor('auth-off') });
     tap.equal((await x.cluster(r.clusterId)).name, 'auth-off', '--auth off: any secret is accepted');
     await expectFailure(tap, popCore(`127.0.0.1:${off.port}`, { id: 'tenant-y', secret: 'x' }).cluster(r.clusterId),
       'ErrorClusterNotFound', '--auth off: another AccessKeyId is another account', 404);
@@ -232,7 +234,7 @@ await run(async (tap) => {
   // --auth optional (default): unsigned requests and the built-in testid share account "default".
   const optional = await startDaemon(bin, ['--db', ':memory:']);
   try {
-    const body = JSON.stringify({ ...example, name: 'auth-optional' });
+    const body = JSON.stringify({ ...example, name: 'auth-optional', vpcid: vpcFor('auth-optional') });
     const r = await send(optional.port, { method: 'POST', target: '/clusters', headers: { 'content-type': 'application/json' }, body });
     tap.equal(r.status, 200, '--auth optional: an unsigned create is accepted');
     const signed = popCore(`127.0.0.1:${optional.port}`, KEY);

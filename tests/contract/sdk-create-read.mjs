@@ -52,7 +52,8 @@ await run(async (tap) => {
   try {
     for (const client of allClients(`127.0.0.1:${daemon.port}`)) {
       for (const example of examples) {
-        const body = { ...example, name: `${example.name}-${client.name}` };
+        // One VPC per client: pod CIDRs must not overlap within a VPC (create-cluster.md S2).
+        const body = { ...example, name: `${example.name}-${client.name}`, vpcid: `${example.vpcid}${created.length}` };
         const what = `${client.name} ${example.name}`;
         const r = await client.create(body);
         tap.ok(/^c[0-9a-f]{32}$/.test(r.clusterId), `${what}: cluster_id format`, r.clusterId);
