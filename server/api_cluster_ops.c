@@ -18,6 +18,7 @@
 #include "lifecycle.h"
 #include "provision.h"
 #include "store.h"
+#include "validate.h"
 #include "view.h"
 
 #define FAULT_HEADER "x-ackmock-fail-at-stage"
@@ -318,44 +319,6 @@ modify_state_free(void *p)
 	free(st);
 }
 
-/* Decodes one UTF-8 code point of a valid string; advances *s. */
-static unsigned
-utf8_next(const unsigned char **s)
-{
-	const unsigned char *p = *s;
-	unsigned c = p[0];
-	int n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-
-	c &= n == 0 ? 0x7F : n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07;
-	for (int i = 1; i <= n; i++)
-		c = c << 6 | (p[i] & 0x3F);
-	*s = p + n + 1;
-	return c;
-}
-
-/*
- * CreateCluster's rule for name (create-cluster.md section 2, row 13): 1-63
- * code points of letters, digits, '-' and CJK ideographs, not starting with '-'.
- */
-static bool
-valid_cluster_name(const char *name)
-{
-	const unsigned char *s = (const unsigned char *)name;
-	size_t n = 0;
-
-	if (name[0] == '-')
-		return false;
-	while (*s != '\0') {
-		unsigned c = utf8_next(&s);
-
-		if (!(c < 0x80 ? isalnum((int)c) || c == '-'
-			       : (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF)))
-			return false;
-		n++;
-	}
-	return n >= 1 && n <= 63;
-}
-
 static bool
 valid_rfc3339(const char *s)
 {
@@ -461,6 +424,7 @@ check_window_string(cJSON *data, cJSON *out, const cJSON *mw, const char *key,
 static cJSON *
 modify_validate(const cJSON *body, cJSON *data)
 {
+	char why[256];
 	cJSON *out = cJSON_CreateObject();
 	const cJSON *v;
 
@@ -476,10 +440,8 @@ modify_validate(const cJSON *body, cJSON *data)
 	if (!absent(v)) {
 		if (!cJSON_IsString(v))
 			violation(data, "cluster_name", "cluster_name must be a string");
-		else if (!valid_cluster_name(v->valuestring))
-			violation(data, "cluster_name",
-			    "cluster_name must be 1 to 63 letters, digits, '-' or Chinese "
-			    "characters, not starting with '-'");
+		else if (!validate_cluster_name(v->valuestring, "cluster_name", why, sizeof(why)))
+			violation(data, "cluster_name", why);
 		else
 			cJSON_AddStringToObject(out, "cluster_name", v->valuestring);
 	}
