@@ -5,7 +5,7 @@
  *
  * It uses the same daemon flags and options as server/http.c (internal
  * thread pool of one epoll loop per online core, suspend/resume allowed,
- * the same connection limit, memory limit and timeout), so the ratio
+ * the same connection limit, per-connection memory (32 KiB) and timeout), so the ratio
  * ackmock/bare measures what ackmock does per request, not a different
  * threading model. It builds each response with MHD_RESPMEM_MUST_COPY and
  * the same two headers (Content-Type, x-acs-request-id), as http.c does.
@@ -82,7 +82,7 @@ main(void)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 	    MHD_OPTION_END);
 	if (mhd == NULL) {
 		fprintf(stderr, "bench_bare: cannot listen\n");
