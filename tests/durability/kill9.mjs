@@ -82,8 +82,12 @@ await run(async (tap) => {
           }
         })());
       }
-      // Kill at a random moment 50-400 ms into the load.
-      await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 350)));
+      // Kill at a random moment 0-300 ms after the first answer (a slow sanitizer
+      // build may take longer than that to answer at all).
+      for (const t0 = Date.now(); roundAcked.length === 0 && unexpected.length === 0 && Date.now() - t0 < 10000;) {
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 300)));
       const inFlight = [...outstanding];
       if (process.env.KILL9_DEBUG) console.log(`# round ${round}: kill with ${inFlight.length} in flight, ${roundAcked.length} acked, ${unexpected.length} unexpected`);
       killed = true;
