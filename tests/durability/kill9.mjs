@@ -91,10 +91,9 @@ await run(async (tap) => {
       const inFlight = [...outstanding];
       if (process.env.KILL9_DEBUG) console.log(`# round ${round}: kill with ${inFlight.length} in flight, ${roundAcked.length} acked, ${unexpected.length} unexpected`);
       killed = true;
-      daemon.proc.kill('SIGKILL');
+      const stopped = daemon.stop('SIGKILL');
       stop = true;
-      await Promise.all(clients);
-      await daemon.stop();
+      await Promise.all([stopped, ...clients]);
       const lostNow = inFlight.filter((r) => !r.ok).length;
       lost += lostNow;
       acked.push(...roundAcked);
