@@ -1,0 +1,60 @@
+/* ids.c: the formats of api.md section 1, the UUID version bits, no repeats. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ids.h"
+#include "tap.h"
+
+#define N 20000
+
+static bool
+upper_uuid_v4(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-'
+			 : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F')))
+			return false;
+	}
+	return s[14] == '4' && strchr("89AB", s[19]) != NULL;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int
+main(void)
+{
+	static char reqs[N][IDS_REQUEST_LEN];
+	char cluster[IDS_CLUSTER_LEN], task[IDS_TASK_LEN], lb[24];
+	int bad = 0, repeats = 0;
+
+	for (int i = 0; i < N; i++) {
+		ids_request(reqs[i]);
+		if (!upper_uuid_v4(reqs[i]))
+			bad++;
+	}
+	tap_ok(bad == 0, "%d request ids are upper-case version 4 UUIDs (%d bad)", N, bad);
+	qsort(reqs, N, sizeof(reqs[0]), cmp);
+	for (int i = 1; i < N; i++)
+		if (strcmp(reqs[i - 1], reqs[i]) == 0)
+			repeats++;
+	tap_ok(repeats == 0, "no request id repeats in %d", N);
+
+	ids_cluster(cluster);
+	tap_ok(ids_is_cluster(cluster), "cluster id %s is c + 32 lower-case hex", cluster);
+	ids_task(task);
+	tap_ok(ids_is_task(task), "task id %s is T- + 24 lower-case hex", task);
+	tap_ok(!ids_is_cluster("c0123") && !ids_is_task("T-XYZ"), "malformed ids are refused");
+	ids_alnum(lb, "lb-", 20);
+	tap_ok(strlen(lb) == 23 && strncmp(lb, "lb-", 3) == 0 &&
+		   strspn(lb + 3, "abcdefghijklmnopqrstuvwxyz0123456789") == 20,
+	    "lb- + 20 alphanumerics: %s", lb);
+	return tap_done();
+}
