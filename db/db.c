@@ -332,15 +332,31 @@ writer_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Process-wide SQLite settings, before SQLite initialises. Each connection
+ * is used by one thread at a time (the writer, the checkpointer, or the
+ * borrower of a reader), so SQLite's per-connection mutexes are not needed;
+ * and memory statistics take one global mutex on every SQLite allocation,
+ * which every reader and the writer then contend for.
+ */
+static void
+sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct db *
 db_open(const char *path, int readers, char *err, size_t errlen)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	static atomic_int memory_counter;
 	bool memory = strcmp(path, ":memory:") == 0;
 	struct db *db = calloc(1, sizeof(*db));
 	char *uri = NULL;
 	int len;
 
+	pthread_once(&configured, sqlite_configure);
 	if (db == NULL)
 		goto oom;
 	if (memory) {
