@@ -110,6 +110,67 @@ struct http_req {
 	struct db_job job;
 };
 
+/*
+ * Request state is recycled, one spare per event-loop thread: a request's
+ * state (about 2 KiB) and its body buffer are big enough that glibc
+ * consolidates its fast bins on every allocation of them, which showed in
+ * perf as a few per cent of each request. The spare is freed when its
+ * thread ends (MHD_stop_daemon joins them), so nothing is left to leak.
+ */
+#define HTTP_SPARE_BODY_MAX (64 * 1024)
+
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void
+spare_free(void *p)
+{
+	struct http_req *r = p;
+
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r);
+}
+
+static void
+spare_init(void)
+{
+	pthread_key_create(&spare_key, spare_free);
+}
+
+/* Returns zeroed request state, recycled when the thread has a spare. */
+static struct http_req *
+req_new(void)
+{
+	struct http_req *r = pthread_getspecific(spare_key);
+	char *body;
+	size_t cap;
+
+	if (r == NULL)
+		return calloc(1, sizeof(*r));
+	pthread_setspecific(spare_key, NULL);
+	body = r->body;
+	cap = r->body_cap;
+	memset(r, 0, sizeof(*r));
+	r->body = body;
+	r->body_cap = cap;
+	if (body != NULL)
+		body[0] = '\0';
+	return r;
+}
+
+/* Keeps r as this thread's spare, or frees it (and its body) when there is one. */
+static void
+req_free(struct http_req *r)
+{
+	if (r->body_cap > HTTP_SPARE_BODY_MAX || pthread_getspecific(spare_key) != NULL ||
+	    pthread_setspecific(spare_key, r) != 0) {
+		free(r->body);
+		free(r);
+	}
+}
+
 static int64_t
 mono_ns(void)
 {
@@ -127,7 +188,7 @@ mono_ns(void)
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct http_req *r = calloc(1, sizeof(*r));
+	struct http_req *r = req_new();
 
 	if (r == NULL)
 		return NULL;
@@ -330,8 +391,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		dispatch_log(&r->call, mono_ns() - r->call.started_ns);
 	call_finish(&r->call);
 	free(r->target);
-	free(r->body);
-	free(r);
+	req_free(r);
 	*req_cls = NULL;
 }
 
@@ -449,6 +509,7 @@ http_start(struct app *app, const char *host, int port, int threads, char *err, 
 		free(srv);
 		return NULL;
 	}
+	pthread_once(&spare_once, spare_init);
 	srv->app = app;
 	srv->request_timeout_ns = app->cfg->request_timeout_s * 1000000000LL;
 	pthread_mutex_init(&srv->conns_lock, NULL);
