@@ -79,6 +79,14 @@ enum err db_write_wait(struct db *db, enum err (*apply)(struct db_conn *conn, vo
 enum err db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, void *arg),
     void *arg);
 
+/*
+ * Testing only (--db-max-pages): caps the database file at pages pages
+ * (PRAGMA max_page_count on the writer), so a test can fill it up like a
+ * full disk. Writes that need more answer ERR_STORAGE_FULL and store
+ * nothing. A cap below the current size holds the database at its size.
+ */
+enum err db_set_max_pages(struct db *db, int64_t pages);
+
 /* The schema version the database is at (PRAGMA user_version). */
 int db_schema_version(struct db *db);
 

@@ -260,6 +260,27 @@ opt_seed(struct config *cfg, const char *value, char *err, size_t errlen)
 }
 
 static bool
+opt_request_timeout(struct config *cfg, const char *value, char *err, size_t errlen)
+{
+	if (!parse_int(value, 1, 3600, &cfg->request_timeout_s)) {
+		snprintf(err, errlen, "--request-timeout: expected seconds from 1 to 3600, got '%s'",
+		    value);
+		return false;
+	}
+	return true;
+}
+
+static bool
+opt_db_max_pages(struct config *cfg, const char *value, char *err, size_t errlen)
+{
+	if (!parse_int(value, 1, INT32_MAX, &cfg->db_max_pages)) {
+		snprintf(err, errlen, "--db-max-pages: expected a page count >= 1, got '%s'", value);
+		return false;
+	}
+	return true;
+}
+
+static bool
 opt_check_config(struct config *cfg, const char *value, char *err, size_t errlen)
 {
 	cfg->check_config = true;
@@ -301,6 +322,8 @@ static const struct option_row options[] = {
 	{ "log-format",		"ACKMOCK_LOG_FORMAT",		true,	opt_log_format,		"text or json (default text)" },
 	{ "log-level",		"ACKMOCK_LOG_LEVEL",		true,	opt_log_level,		"debug, info, warn or error (default info)" },
 	{ "seed",		"ACKMOCK_SEED",			true,	opt_seed,		"seed of the fault-probability PRNG (default 1)" },
+	{ "request-timeout",	"ACKMOCK_REQUEST_TIMEOUT",	true,	opt_request_timeout,	"seconds a connection has to send a whole request, idle time included (default 60)" },
+	{ "db-max-pages",	"ACKMOCK_DB_MAX_PAGES",		true,	opt_db_max_pages,	"testing: cap the database at N pages of 4 KiB to simulate a full disk" },
 	{ "check-config",	"ACKMOCK_CHECK_CONFIG",		false,	opt_check_config,	"print the effective configuration and exit" },
 	{ "help",		NULL,				false,	opt_help,		"print this help and exit" },
 	{ "version",		NULL,				false,	opt_version,		"print the version and exit" },
@@ -323,6 +346,7 @@ config_defaults(struct config *cfg)
 	cfg->log_format = LOG_TEXT;
 	cfg->log_level = LOG_INFO;
 	cfg->seed = 1;
+	cfg->request_timeout_s = 60;
 }
 
 static const struct option_row *
@@ -522,6 +546,9 @@ config_print(const struct config *cfg)
 	printf("log_format = %s\n", cfg->log_format == LOG_JSON ? "json" : "text");
 	printf("log_level = %s\n", level_names[cfg->log_level]);
 	printf("seed = %llu\n", (unsigned long long)cfg->seed);
+	printf("request_timeout = %lld\n", (long long)cfg->request_timeout_s);
+	if (cfg->db_max_pages != 0)
+		printf("db_max_pages = %lld\n", (long long)cfg->db_max_pages);
 }
 
 /* Reads path whole and parses it as JSON; on failure writes why into err. */

@@ -43,6 +43,8 @@ struct config {
 	enum log_format log_format;
 	enum log_level log_level;
 	uint64_t seed;
+	int64_t request_timeout_s;	/* a whole request must arrive within this */
+	int64_t db_max_pages;		/* testing: PRAGMA max_page_count; 0 is no cap */
 	bool check_config;
 	bool help;
 	bool version;

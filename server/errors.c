@@ -32,6 +32,7 @@ static const struct err_info err_table[ERR__COUNT] = {
 	[ERR_INTERNAL]			= { 500, "InternalError",		SHAPE_SERVICE,	"an internal error occurred; see the daemon log" },
 	[ERR_SERVICE_UNAVAILABLE]	= { 503, "ServiceUnavailable",		SHAPE_SERVICE,	"the service is unavailable" },
 	[ERR_NOT_READY]			= { 503, "NotReady",			SHAPE_SERVICE,	"ackmock is not ready" },
+	[ERR_STORAGE_FULL]		= { 507, "InsufficientStorage",		SHAPE_SERVICE,	"the emulator's database is full (disk full or --db-max-pages reached); nothing was stored" },
 	[ERR_ACTION_NOT_FOUND]		= { 404, "InvalidAction.NotFound",	SHAPE_GATEWAY,	"Specified api is not found, please check your url and method." },
 	[ERR_INCOMPLETE_SIGNATURE]	= { 400, "IncompleteSignature",		SHAPE_GATEWAY,	"The request signature does not conform to Aliyun standards." },
 	[ERR_ACCESS_KEY_NOT_FOUND]	= { 404, "InvalidAccessKeyId.NotFound",	SHAPE_GATEWAY,	"Specified access key is not found." },

@@ -11,15 +11,28 @@
  * the writer can commit the writes of many connections in one transaction.
  * Thread-per-connection would need a thread per idle keep-alive client and
  * could not batch any better.
+ *
+ * Slow clients: MHD's connection timeout is an idle timeout that every
+ * received byte resets, so a client trickling one byte a second would hold
+ * its connection (and memory) forever. Each connection therefore carries a
+ * deadline: from its start, and again from the end of each response, the
+ * next request must be received whole (headers and body) within
+ * --request-timeout seconds. A reaper thread shuts down the sockets past
+ * their deadline; MHD then sees the end of the stream and closes the
+ * connection itself, on its own thread. While a request is being answered
+ * (or waits for the database writer) there is no deadline.
  */
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <stdatomic.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,10 +66,45 @@ struct timer {
 	struct timer *next;
 };
 
+/*
+ * Per-connection state (MHD's socket context), on the server's list so the
+ * reaper can find it. MHD notifies the connection's end before it closes
+ * the socket, and the notification takes conns_lock to unlink it: so while
+ * the reaper holds the lock, every fd on the list is still this
+ * connection's, never a reused one.
+ */
+struct http_conn {
+	int fd;
+	_Atomic int64_t deadline_ns;	/* 0 while a received request is answered */
+	bool cut;			/* shut down by the reaper (under conns_lock) */
+	struct http_conn *prev, *next;
+};
+
+/* Connections the server keeps free of MHD's limit for its own files and the database. */
+#define HTTP_FD_RESERVE 64
+#define HTTP_CONN_MAX	8192
+
+/*
+ * The memory pool of one connection: it holds the request line, the
+ * headers and the read and write buffers, so it is also the header size
+ * limit (MHD answers 431 past it). MHD clears the used part of the pool
+ * between requests; 32 KiB keeps that cheap and leaves room for every
+ * header the SDKs send (signed requests carry under 2 KiB).
+ */
+#define HTTP_CONN_MEMORY (32 * 1024)
+
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct app *app;
 	int port;
+	int64_t request_timeout_ns;
+
+	pthread_mutex_t conns_lock;
+	pthread_cond_t reaper_cond;
+	struct http_conn *conns;
+	bool reaper_stopping;
+	pthread_t reaper;
+	bool reaper_started;
 	/*
 	 * Shutdown must not free a suspended connection that the writer will
 	 * resume: once stopping is set, writes run synchronously, and
@@ -76,6 +124,7 @@ struct http_req {
 	struct call call;
 	struct http_server *srv;
 	struct MHD_Connection *conn;
+	struct http_conn *track;	/* the connection's deadline, or NULL */
 	char *target;
 	char *body;
 	size_t body_len, body_cap;
@@ -84,6 +133,67 @@ struct http_req {
 	struct db_job job;
 	struct timer timer;
 };
+
+/*
+ * Request state is recycled, one spare per event-loop thread: a request's
+ * state (about 2 KiB) and its body buffer are big enough that glibc
+ * consolidates its fast bins on every allocation of them, which showed in
+ * perf as a few per cent of each request. The spare is freed when its
+ * thread ends (MHD_stop_daemon joins them), so nothing is left to leak.
+ */
+#define HTTP_SPARE_BODY_MAX (64 * 1024)
+
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void
+spare_free(void *p)
+{
+	struct http_req *r = p;
+
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r);
+}
+
+static void
+spare_init(void)
+{
+	pthread_key_create(&spare_key, spare_free);
+}
+
+/* Returns zeroed request state, recycled when the thread has a spare. */
+static struct http_req *
+req_new(void)
+{
+	struct http_req *r = pthread_getspecific(spare_key);
+	char *body;
+	size_t cap;
+
+	if (r == NULL)
+		return calloc(1, sizeof(*r));
+	pthread_setspecific(spare_key, NULL);
+	body = r->body;
+	cap = r->body_cap;
+	memset(r, 0, sizeof(*r));
+	r->body = body;
+	r->body_cap = cap;
+	if (body != NULL)
+		body[0] = '\0';
+	return r;
+}
+
+/* Keeps r as this thread's spare, or frees it (and its body) when there is one. */
+static void
+req_free(struct http_req *r)
+{
+	if (r->body_cap > HTTP_SPARE_BODY_MAX || pthread_getspecific(spare_key) != NULL ||
+	    pthread_setspecific(spare_key, r) != 0) {
+		free(r->body);
+		free(r);
+	}
+}
 
 static int64_t
 mono_ns(void)
@@ -102,12 +212,16 @@ mono_ns(void)
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct http_req *r = calloc(1, sizeof(*r));
+	struct http_req *r = req_new();
 
 	if (r == NULL)
 		return NULL;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
 	r->srv = cls;
 	r->conn = conn;
+	r->track = ci != NULL ? ci->socket_context : NULL;
 	r->target = strdup(uri);
 	r->call.app = r->srv->app;
 	r->call.started_ns = mono_ns();
@@ -188,6 +302,14 @@ timer_main(void *arg)
 	return NULL;
 }
 
+/* The request is in whole (or answered early): no deadline while it is answered. */
+static void
+request_received(struct http_req *r)
+{
+	if (r->track != NULL)
+		atomic_store(&r->track->deadline_ns, 0);
+}
+
 static enum MHD_Result
 send_response(struct http_req *r)
 {
@@ -221,6 +343,7 @@ send_response(struct http_req *r)
 	ret = MHD_queue_response(r->conn, (unsigned)call->resp.status, resp);
 	MHD_destroy_response(resp);
 	r->phase = PHASE_ANSWERED;
+	request_received(r);
 	return ret;
 }
 
@@ -317,6 +440,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			call_reply_error(&r->call, ERR_ENTITY_TOO_LARGE, NULL, NULL);
 			return send_response(r);
 		}
+		request_received(r);
 		r->call.req.body = r->body != NULL ? r->body : "";
 		r->call.req.body_len = r->body_len;
 		dispatch_call(&r->call, r->target);
@@ -359,12 +483,14 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 	if (r == NULL)
 		return;
+	/* Keep-alive: the next request has its own time from now on. */
+	if (r->track != NULL)
+		atomic_store(&r->track->deadline_ns, mono_ns() + r->srv->request_timeout_ns);
 	if (r->phase == PHASE_ANSWERED)
 		dispatch_log(&r->call, mono_ns() - r->call.started_ns);
 	call_finish(&r->call);
 	free(r->target);
-	free(r->body);
-	free(r);
+	req_free(r);
 	*req_cls = NULL;
 }
 
@@ -384,12 +510,108 @@ timer_destroy(struct http_server *srv)
 	pthread_mutex_destroy(&srv->timer_lock);
 }
 
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+	struct http_conn *c = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		/* Out of memory: the connection simply has no deadline but MHD's idle timeout. */
+		if (ci == NULL || (c = calloc(1, sizeof(*c))) == NULL)
+			return;
+		c->fd = ci->connect_fd;
+		atomic_store(&c->deadline_ns, mono_ns() + srv->request_timeout_ns);
+		pthread_mutex_lock(&srv->conns_lock);
+		c->next = srv->conns;
+		if (srv->conns != NULL)
+			srv->conns->prev = c;
+		srv->conns = c;
+		pthread_mutex_unlock(&srv->conns_lock);
+		*socket_context = c;
+		return;
+	}
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&srv->conns_lock);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&srv->conns_lock);
+	free(c);
+	*socket_context = NULL;
+}
+
+/* Shuts down the connections whose request did not arrive in time (see the top). */
+static void *
+reaper_main(void *arg)
+{
+	struct http_server *srv = arg;
+	/* A tenth of the timeout, at most a quarter second: cut within 10% of the limit. */
+	int64_t period = srv->request_timeout_ns / 10 < 250000000 ? srv->request_timeout_ns / 10
+								 : 250000000;
+
+	pthread_mutex_lock(&srv->conns_lock);
+	while (!srv->reaper_stopping) {
+		struct timespec until;
+		int64_t now = mono_ns();
+
+		for (struct http_conn *c = srv->conns; c != NULL; c = c->next) {
+			int64_t deadline = atomic_load(&c->deadline_ns);
+
+			if (deadline != 0 && now > deadline && !c->cut) {
+				shutdown(c->fd, SHUT_RDWR);
+				c->cut = true;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += period % 1000000000;
+		until.tv_sec += period / 1000000000 + until.tv_nsec / 1000000000;
+		until.tv_nsec %= 1000000000;
+		pthread_cond_timedwait(&srv->reaper_cond, &srv->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&srv->conns_lock);
+	return NULL;
+}
+
+/*
+ * Raises the soft limit of open files to the hard one, and returns how many
+ * connections fit under it, so that a crowd of idle clients meets MHD's
+ * connection limit (and is refused cleanly) before accept() fails for lack
+ * of descriptors.
+ */
+static unsigned
+connection_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024 - HTTP_FD_RESERVE;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > HTTP_CONN_MAX + HTTP_FD_RESERVE)
+		return HTTP_CONN_MAX;
+	return rl.rlim_cur > 2 * HTTP_FD_RESERVE ? (unsigned)(rl.rlim_cur - HTTP_FD_RESERVE)
+						 : (unsigned)(rl.rlim_cur / 2);
+}
+
 struct http_server *
 http_start(struct app *app, const char *host, int port, int threads, char *err, size_t errlen)
 {
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	const union MHD_DaemonInfo *info;
+	pthread_condattr_t cattr;
 
 	if (srv == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -402,21 +624,24 @@ http_start(struct app *app, const char *host, int port, int threads, char *err, 
 		free(srv);
 		return NULL;
 	}
+	pthread_once(&spare_once, spare_init);
 	srv->app = app;
+	srv->request_timeout_ns = app->cfg->request_timeout_s * 1000000000LL;
+	pthread_mutex_init(&srv->conns_lock, NULL);
+	/* The reaper's waits are on the monotonic clock, like the deadlines. */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->reaper_cond, &cattr);
+	pthread_condattr_destroy(&cattr);
 	pthread_mutex_init(&srv->timer_lock, NULL);
-	{
-		pthread_condattr_t attr;
-
-		pthread_condattr_init(&attr);
-		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-		pthread_cond_init(&srv->timer_cond, &attr);
-		pthread_condattr_destroy(&attr);
-	}
+	/* The timer's waits are on the monotonic clock too. */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->timer_cond, &cattr);
+	pthread_condattr_destroy(&cattr);
 	if (pthread_create(&srv->timer_thread, NULL, timer_main, srv) != 0) {
 		snprintf(err, errlen, "cannot start the timer thread");
-		timer_destroy(srv);
-		free(srv);
-		return NULL;
+		goto fail;
 	}
 	srv->timer_started = true;
 	srv->mhd = MHD_start_daemon(
@@ -427,21 +652,32 @@ http_start(struct app *app, const char *host, int port, int threads, char *err, 
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg->request_timeout_s,
+	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_END);
 	if (srv->mhd == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (address in use or not local?)", host,
 		    port);
-		timer_destroy(srv);
-		free(srv);
-		return NULL;
+		goto fail;
 	}
+	if (pthread_create(&srv->reaper, NULL, reaper_main, srv) != 0) {
+		snprintf(err, errlen, "cannot start the connection reaper thread");
+		MHD_stop_daemon(srv->mhd);
+		goto fail;
+	}
+	srv->reaper_started = true;
 	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info != NULL ? info->port : port;
 	return srv;
+fail:
+	timer_destroy(srv);
+	pthread_mutex_destroy(&srv->conns_lock);
+	pthread_cond_destroy(&srv->reaper_cond);
+	free(srv);
+	return NULL;
 }
 
 int
@@ -464,9 +700,18 @@ http_stop(struct http_server *srv)
 	pthread_mutex_unlock(&srv->timer_lock);
 	while (atomic_load(&srv->suspended) > 0)
 		usleep(1000);
+	if (srv->reaper_started) {
+		pthread_mutex_lock(&srv->conns_lock);
+		srv->reaper_stopping = true;
+		pthread_cond_signal(&srv->reaper_cond);
+		pthread_mutex_unlock(&srv->conns_lock);
+		pthread_join(srv->reaper, NULL);
+	}
 	MHD_stop_daemon(srv->mhd);
 	timer_destroy(srv);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
+	pthread_mutex_destroy(&srv->conns_lock);
+	pthread_cond_destroy(&srv->reaper_cond);
 	free(srv);
 }

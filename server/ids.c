@@ -2,20 +2,40 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <uuid/uuid.h>
-
 #include "ids.h"
+
+/*
+ * Random bytes from getrandom(2), drawn 512 at a time into a per-thread
+ * pool: one system call per ~15 requests instead of three per request
+ * (system calls are the dearest thing on a request's path in a VM). The
+ * bytes are the kernel CSPRNG's all the same; the daemon never forks, so
+ * no two processes share a pool.
+ */
+#define RANDOM_POOL 512
 
 static void
 random_bytes(unsigned char *buf, size_t len)
 {
-	size_t got = 0;
+	static _Thread_local unsigned char pool[RANDOM_POOL];
+	static _Thread_local size_t left;
 
-	while (got < len) {
-		ssize_t n = getrandom(buf + got, len - got, 0);
+	while (len > 0) {
+		size_t n;
 
-		if (n > 0)
-			got += (size_t)n;
+		if (left == 0) {
+			ssize_t got = getrandom(pool, sizeof(pool), 0);
+
+			if (got <= 0)
+				continue;	/* EINTR: only before the pool is seeded at boot */
+			left = (size_t)got;
+		}
+		n = len < left ? len : left;
+		memcpy(buf, pool + sizeof(pool) - left, n);
+		/* Bytes handed out never stay in the pool. */
+		memset(pool + sizeof(pool) - left, 0, n);
+		left -= n;
+		buf += n;
+		len -= n;
 	}
 }
 
@@ -34,10 +54,21 @@ hex_random(char *out, int ndigits)
 void
 ids_request(char out[IDS_REQUEST_LEN])
 {
-	uuid_t u;
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char u[16];
+	int o = 0;
 
-	uuid_generate_random(u);
-	uuid_unparse_upper(u, out);
+	/* A version 4 (random) UUID, RFC 4122 layout 8-4-4-4-12, upper case. */
+	random_bytes(u, sizeof(u));
+	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[u[i] >> 4];
+		out[o++] = hex[u[i] & 15];
+	}
+	out[o] = '\0';
 }
 
 void

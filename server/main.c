@@ -131,6 +131,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "ackmock: %s\n", err);
 		goto done;
 	}
+	if (cfg.db_max_pages > 0 && db_set_max_pages(app.db, cfg.db_max_pages) != ERR_OK) {
+		fprintf(stderr, "ackmock: cannot apply --db-max-pages\n");
+		goto done;
+	}
 	boot.scale = cfg.time_scale;
 	if (db_write_wait(app.db, clock_boot_apply, &boot) != ERR_OK) {
 		fprintf(stderr, "ackmock: cannot read or initialise the clock\n");

@@ -3,6 +3,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
+// Exit codes of the daemons stopped with SIGTERM: run() checks they are all 0,
+// so a leak that LeakSanitizer reports at exit fails the test that ran it.
+const terminated = [];
+
 export async function startDaemon(bin, args = []) {
   const proc = spawn(bin, ['--listen', '127.0.0.1:0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,6 +33,7 @@ export async function startDaemon(bin, args = []) {
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       proc.kill(signal);
       const [code] = await once(proc, 'exit');
+      if (signal === 'SIGTERM') terminated.push({ code, stderr: stderr.slice(-2000) });
       return code;
     },
   };
@@ -64,6 +69,11 @@ export async function run(body) {
     await body(tap);
   } catch (e) {
     tap.ok(false, 'no unexpected exception', e && e.stack ? e.stack : String(e));
+  }
+  if (terminated.length > 0) {
+    const bad = terminated.filter((t) => t.code !== 0);
+    tap.ok(bad.length === 0, `every daemon stopped with SIGTERM exited 0 (${terminated.length})`,
+      bad.map((t) => `exit ${t.code}: ${t.stderr}`).join('\n'));
   }
   tap.done();
 }
