@@ -1,5 +1,8 @@
 /* The clusters table. */
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "conn.h"
 #include "store.h"
@@ -39,6 +42,16 @@ static const char SQL_CLUSTER_LIST[] =
     " ORDER BY c.created_ms DESC, c.seq DESC LIMIT ?9 OFFSET ?10";
 
 static const char SQL_CLUSTER_COUNT[] = "SELECT count(*) FROM clusters c" CLUSTER_LIST_WHERE;
+
+/*
+ * The unfiltered count, from clusters_by_account alone (it holds every
+ * column read here), and the next virtual instant at which a cluster of the
+ * account turns deleted, until which the count holds.
+ */
+static const char SQL_CLUSTER_COUNT_ALL[] =
+    "SELECT sum((CASE WHEN settle_ms <= ?1 THEN settle_state ELSE state END) <> 'deleted'),"
+    " min(CASE WHEN settle_state = 'deleted' AND settle_ms > ?1 THEN settle_ms END)"
+    " FROM clusters WHERE account = ?2";
 
 static const char SQL_CLUSTER_SET_STATE[] =
     "UPDATE clusters SET state = ?2, settle_state = ?3, settle_ms = ?4, updated_ms = ?5"
@@ -219,27 +232,77 @@ bind_filter(sqlite3_stmt *st, const struct cluster_filter *f, int64_t now)
 	conn_bind_text(st, 8, f->profile);
 }
 
+/*
+ * The count of db_cluster_list's total: counting walks every cluster of the
+ * account (10,000 in the bench: 200 ms when it read the rows, ~1 ms from
+ * the index alone), so without filters the last answer is kept on the
+ * connection until a write changes the clusters or a cluster's deletion
+ * falls due. Runs inside the caller's read transaction.
+ */
+static enum err
+count_matches(struct db_conn *conn, const struct cluster_filter *f, int64_t now, uint64_t gen,
+    int64_t *matches)
+{
+	bool unfiltered = f->name == NULL && f->cluster_type == NULL && f->region_id == NULL &&
+			  f->cluster_id == NULL && f->cluster_spec == NULL && f->profile == NULL;
+	sqlite3_stmt *st;
+	enum err err = ERR_INTERNAL;
+
+	if (unfiltered && conn->live_count.valid && conn->live_count.gen == gen &&
+	    now >= conn->live_count.from_ms && now < conn->live_count.until_ms &&
+	    strcmp(conn->live_count.account, f->account) == 0) {
+		*matches = conn->live_count.count;
+		return ERR_OK;
+	}
+	st = conn_stmt(conn, unfiltered ? SQL_CLUSTER_COUNT_ALL : SQL_CLUSTER_COUNT);
+	if (st == NULL)
+		return ERR_INTERNAL;
+	if (unfiltered) {
+		sqlite3_bind_int64(st, 1, now);
+		conn_bind_text(st, 2, f->account);
+	} else {
+		bind_filter(st, f, now);
+	}
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto done;
+	*matches = sqlite3_column_int64(st, 0);
+	if (unfiltered && strlen(f->account) < sizeof(conn->live_count.account)) {
+		conn->live_count.valid = true;
+		conn->live_count.gen = gen;
+		conn->live_count.from_ms = now;
+		conn->live_count.until_ms = sqlite3_column_type(st, 1) == SQLITE_NULL
+						? INT64_MAX
+						: sqlite3_column_int64(st, 1);
+		conn->live_count.count = *matches;
+		snprintf(conn->live_count.account, sizeof(conn->live_count.account), "%s",
+		    f->account);
+	}
+	err = ERR_OK;
+done:
+	sqlite3_reset(st);
+	return err;
+}
+
 enum err
 db_cluster_list(struct db_conn *conn, const struct cluster_filter *f, int64_t now,
     int64_t offset, int64_t limit, struct cluster_rec ***out, size_t *n, int64_t *total)
 {
-	sqlite3_stmt *count = conn_stmt(conn, SQL_CLUSTER_COUNT);
 	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_LIST);
 	struct cluster_rec **v = NULL;
 	size_t len = 0;
 	int64_t matches = 0;
+	/* Read before the snapshot: a commit after it bumps it past what the cache holds. */
+	uint64_t gen = conn->cluster_gen != NULL ? atomic_load(conn->cluster_gen) : 0;
 	enum err err = ERR_INTERNAL;
 	int rc;
 
-	if (count == NULL || st == NULL || limit < 0 || limit > 1000)
+	if (st == NULL || limit < 0 || limit > 1000)
 		return ERR_INTERNAL;
 	/* One read transaction, so that the count and the page see one snapshot. */
 	if (conn_exec(conn, "BEGIN") != SQLITE_OK)
 		return ERR_INTERNAL;
-	bind_filter(count, f, now);
-	if (sqlite3_step(count) != SQLITE_ROW)
+	if (count_matches(conn, f, now, gen, &matches) != ERR_OK)
 		goto done;
-	matches = sqlite3_column_int64(count, 0);
 	if ((v = calloc((size_t)limit + 1, sizeof(*v))) == NULL)
 		goto done;
 	bind_filter(st, f, now);
@@ -259,7 +322,6 @@ db_cluster_list(struct db_conn *conn, const struct cluster_filter *f, int64_t no
 	v = NULL;
 	err = ERR_OK;
 done:
-	sqlite3_reset(count);
 	sqlite3_reset(st);
 	conn_exec(conn, "COMMIT");
 	cluster_recs_free(v, len);

@@ -7,6 +7,7 @@
 #ifndef ACKMOCK_DB_CONN_H
 #define ACKMOCK_DB_CONN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -22,6 +23,24 @@ struct db_conn {
 		sqlite3_stmt *stmt;
 	} cache[CONN_STMT_CACHE];
 	struct db_conn *next_free;
+
+	/*
+	 * Bumped by the writer after each batch that changed the clusters
+	 * table (the struct db's counter, shared by every connection).
+	 */
+	_Atomic uint64_t *cluster_gen;
+	bool clusters_dirty;	/* the writer's: this batch changed clusters */
+	/*
+	 * A reader's cache of the unfiltered live-cluster count of one account
+	 * (db_cluster_list): right while cluster_gen is gen and the virtual
+	 * instant is in [from_ms, until_ms), when the next cluster turns deleted.
+	 */
+	struct {
+		uint64_t gen;
+		bool valid;
+		char account[64];
+		int64_t from_ms, until_ms, count;
+	} live_count;
 };
 
 /*

@@ -75,6 +75,7 @@ struct db {
 	bool ckpt_wanted;
 	bool ckpt_stopping;
 	atomic_bool ckpt_caught_up;	/* fewer than CHECKPOINT_LEFT frames were left */
+	_Atomic uint64_t cluster_gen;	/* see struct db_conn */
 	pthread_t ckpt_thread;
 	bool ckpt_started;
 };
@@ -368,8 +369,15 @@ writer_main(void *arg)
 			conn_exec(db->writer, "PRAGMA foreign_keys=OFF");
 			run_batch(db, batch);
 			conn_exec(db->writer, "PRAGMA foreign_keys=ON");
+			/* Its truncating DELETEs bypass the update hook. */
+			db->writer->clusters_dirty = true;
 		} else {
 			run_batch(db, batch);
+		}
+		/* After the commit (or rollback), so no reader caches a count older than it. */
+		if (db->writer->clusters_dirty) {
+			db->writer->clusters_dirty = false;
+			atomic_fetch_add(&db->cluster_gen, 1);
 		}
 		for (struct db_job *j = batch, *next; j != NULL; j = next) {
 			next = j->next;	/* done may free the job */
@@ -378,6 +386,19 @@ writer_main(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/* The writer's update hook: notes a change to the clusters table (see struct db_conn). */
+static void
+on_update(void *arg, int op, const char *schema, const char *table, sqlite3_int64 rowid)
+{
+	struct db_conn *w = arg;
+
+	(void)op;
+	(void)schema;
+	(void)rowid;
+	if (strcmp(table, "clusters") == 0)
+		w->clusters_dirty = true;
 }
 
 /*
@@ -438,9 +459,12 @@ db_open(const char *path, int readers, char *err, size_t errlen)
 		goto fail;
 	if (migrate(db->writer, path, &db->version, err, errlen) != 0)
 		goto fail;
+	db->writer->cluster_gen = &db->cluster_gen;
+	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
 	for (int i = 0; i < readers; i++) {
 		if (conn_open(&db->readers[i], uri, memory, err, errlen) != 0)
 			goto fail;
+		db->readers[i].cluster_gen = &db->cluster_gen;
 		db->nreaders++;
 		db->readers[i].next_free = db->free_readers;
 		db->free_readers = &db->readers[i];
