@@ -30,6 +30,11 @@ struct db_conn {
 	 */
 	_Atomic uint64_t *cluster_gen;
 	bool clusters_dirty;	/* the writer's: this batch changed clusters */
+	/* The same for the world_* tables, and a reader's note that the world was empty at a gen. */
+	_Atomic uint64_t *world_gen;
+	bool world_dirty;
+	bool world_empty;
+	uint64_t world_empty_gen;
 	/*
 	 * A reader's cache of the unfiltered live-cluster count of one account
 	 * (db_cluster_list): right while cluster_gen is gen and the virtual

@@ -76,6 +76,7 @@ struct db {
 	bool ckpt_stopping;
 	atomic_bool ckpt_caught_up;	/* fewer than CHECKPOINT_LEFT frames were left */
 	_Atomic uint64_t cluster_gen;	/* see struct db_conn */
+	_Atomic uint64_t world_gen;
 	pthread_t ckpt_thread;
 	bool ckpt_started;
 };
@@ -371,6 +372,7 @@ writer_main(void *arg)
 			conn_exec(db->writer, "PRAGMA foreign_keys=ON");
 			/* Its truncating DELETEs bypass the update hook. */
 			db->writer->clusters_dirty = true;
+			db->writer->world_dirty = true;
 		} else {
 			run_batch(db, batch);
 		}
@@ -378,6 +380,10 @@ writer_main(void *arg)
 		if (db->writer->clusters_dirty) {
 			db->writer->clusters_dirty = false;
 			atomic_fetch_add(&db->cluster_gen, 1);
+		}
+		if (db->writer->world_dirty) {
+			db->writer->world_dirty = false;
+			atomic_fetch_add(&db->world_gen, 1);
 		}
 		for (struct db_job *j = batch, *next; j != NULL; j = next) {
 			next = j->next;	/* done may free the job */
@@ -399,6 +405,8 @@ on_update(void *arg, int op, const char *schema, const char *table, sqlite3_int6
 	(void)rowid;
 	if (strcmp(table, "clusters") == 0)
 		w->clusters_dirty = true;
+	else if (strncmp(table, "world_", 6) == 0)
+		w->world_dirty = true;
 }
 
 /*
@@ -460,11 +468,13 @@ db_open(const char *path, int readers, char *err, size_t errlen)
 	if (migrate(db->writer, path, &db->version, err, errlen) != 0)
 		goto fail;
 	db->writer->cluster_gen = &db->cluster_gen;
+	db->writer->world_gen = &db->world_gen;
 	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
 	for (int i = 0; i < readers; i++) {
 		if (conn_open(&db->readers[i], uri, memory, err, errlen) != 0)
 			goto fail;
 		db->readers[i].cluster_gen = &db->cluster_gen;
+		db->readers[i].world_gen = &db->world_gen;
 		db->nreaders++;
 		db->readers[i].next_free = db->free_readers;
 		db->free_readers = &db->readers[i];
