@@ -68,6 +68,11 @@ static const char SQL_SETTLE_TASKS[] =
     "UPDATE tasks SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
     " settle_ms = NULL WHERE settle_ms <= ?1";
 
+/* The earliest pending transition left, from the two partial settle indexes. */
+static const char SQL_SETTLE_NEXT[] =
+    "SELECT min(m) FROM (SELECT min(settle_ms) AS m FROM clusters WHERE settle_ms IS NOT NULL"
+    " UNION ALL SELECT min(settle_ms) FROM tasks WHERE settle_ms IS NOT NULL)";
+
 static const char SQL_CLUSTER_COUNT_LIVE[] =
     "SELECT count(*) FROM clusters WHERE account = ?1 AND state <> 'deleted'";
 
@@ -123,6 +128,8 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 	/* A record without a pending transition has none, whatever its times say. */
 	conn_bind_text(st, 10, c->settle_state);
 	conn_bind_time(st, 11, c->settle_state != NULL ? c->settle_ms : STORE_NEVER);
+	if (c->settle_state != NULL)
+		conn_note_settle(conn, c->settle_ms);
 	conn_bind_time(st, 12, c->settle_state != NULL ? c->running_ms : STORE_NEVER);
 	conn_bind_text(st, 13, c->lb_id != NULL ? c->lb_id : "");
 	conn_bind_time(st, 14, c->lb_id != NULL ? c->lb_from_ms : STORE_NEVER);
@@ -341,6 +348,8 @@ db_cluster_set_state(struct db_conn *conn, const char *cluster_id, const char *s
 	conn_bind_text(st, 2, state);
 	conn_bind_text(st, 3, settle_state);
 	conn_bind_time(st, 4, settle_state != NULL ? settle_ms : STORE_NEVER);
+	if (settle_state != NULL)
+		conn_note_settle(conn, settle_ms);
 	sqlite3_bind_int64(st, 5, updated_ms);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;
@@ -382,12 +391,33 @@ settle(struct db_conn *conn, const char *sql, int64_t now)
 	return err;
 }
 
+/*
+ * Every write settles first, and usually nothing is due: the writer keeps
+ * the earliest pending instant (conn->next_due) and skips the two UPDATEs
+ * before it. Inserts and state changes lower it (conn_note_settle); a
+ * rolled-back job forgets it, and the next settle reads it again.
+ */
 enum err
 db_settle_due(struct db_conn *conn, int64_t now)
 {
-	enum err err = settle(conn, SQL_SETTLE_CLUSTERS, now);
+	sqlite3_stmt *st;
+	enum err err;
 
-	return err != ERR_OK ? err : settle(conn, SQL_SETTLE_TASKS, now);
+	if (conn->next_due_known && now < conn->next_due)
+		return ERR_OK;
+	if ((err = settle(conn, SQL_SETTLE_CLUSTERS, now)) != ERR_OK ||
+	    (err = settle(conn, SQL_SETTLE_TASKS, now)) != ERR_OK)
+		return err;
+	if ((st = conn_stmt(conn, SQL_SETTLE_NEXT)) == NULL)
+		return ERR_INTERNAL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		conn->next_due = sqlite3_column_type(st, 0) == SQLITE_NULL
+				     ? INT64_MAX
+				     : sqlite3_column_int64(st, 0);
+		conn->next_due_known = true;
+	}
+	sqlite3_reset(st);
+	return ERR_OK;
 }
 
 enum err

@@ -36,6 +36,13 @@ struct db_conn {
 	bool world_empty;
 	uint64_t world_empty_gen;
 	/*
+	 * The writer's: no cluster or task has a pending transition before
+	 * next_due (db_settle_due), when next_due_known. Inserts lower it; a
+	 * rolled-back job forgets it (it may have undone a settle).
+	 */
+	bool next_due_known;
+	int64_t next_due;
+	/*
 	 * A reader's cache of the unfiltered live-cluster count of one account
 	 * (db_cluster_list): right while cluster_gen is gen and the virtual
 	 * instant is in [from_ms, until_ms), when the next cluster turns deleted.
@@ -69,5 +76,8 @@ int conn_bind_time(sqlite3_stmt *st, int index, int64_t ms);
 
 /* Reads a time column; NULL reads as INT64_MAX (STORE_NEVER). */
 int64_t conn_column_time(sqlite3_stmt *st, int column);
+
+/* Notes, on the writer, a pending transition at settle_ms (see next_due). */
+void conn_note_settle(struct db_conn *conn, int64_t settle_ms);
 
 #endif

@@ -376,6 +376,10 @@ writer_main(void *arg)
 		} else {
 			run_batch(db, batch);
 		}
+		/* A failed job was rolled back, and with it perhaps a settle: forget next_due. */
+		for (struct db_job *j = batch; j != NULL; j = j->next)
+			if (j->result != ERR_OK)
+				db->writer->next_due_known = false;
 		/* After the commit (or rollback), so no reader caches a count older than it. */
 		if (db->writer->clusters_dirty) {
 			db->writer->clusters_dirty = false;
@@ -639,8 +643,10 @@ db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, vo
 	if (conn_exec(conn, "SAVEPOINT nested") != SQLITE_OK)
 		return ERR_INTERNAL;
 	err = apply(conn, arg);
-	if (err != ERR_OK)
+	if (err != ERR_OK) {
 		conn_exec(conn, "ROLLBACK TO nested");
+		conn->next_due_known = false;
+	}
 	conn_exec(conn, "RELEASE nested");
 	return err;
 }
