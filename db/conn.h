@@ -43,6 +43,12 @@ struct db_conn {
 	bool next_due_known;
 	int64_t next_due;
 	/*
+	 * The writer's: the journal's seq values are known to have no gaps, so
+	 * the ring can be cut by seq arithmetic (db_journal_append). A reset
+	 * (a per-account one leaves gaps) or a failed job clears it.
+	 */
+	bool journal_contiguous;
+	/*
 	 * A reader's cache of the unfiltered live-cluster count of one account
 	 * (db_cluster_list): right while cluster_gen is gen and the virtual
 	 * instant is in [from_ms, until_ms), when the next cluster turns deleted.

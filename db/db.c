@@ -378,8 +378,10 @@ writer_main(void *arg)
 		}
 		/* A failed job was rolled back, and with it perhaps a settle: forget next_due. */
 		for (struct db_job *j = batch; j != NULL; j = j->next)
-			if (j->result != ERR_OK)
+			if (j->result != ERR_OK) {
 				db->writer->next_due_known = false;
+				db->writer->journal_contiguous = false;
+			}
 		/* After the commit (or rollback), so no reader caches a count older than it. */
 		if (db->writer->clusters_dirty) {
 			db->writer->clusters_dirty = false;

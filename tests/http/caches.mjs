@@ -5,7 +5,8 @@
 //   passes its end, and a reset;
 // - the empty-world note lets a world added later take effect at once;
 // - the writer's "next due" instant still settles a deleted cluster before
-//   S1 looks at its name, also after a refused (rolled-back) create.
+//   S1 looks at its name, also after a refused (rolled-back) create;
+// - the journal ring, cut by seq arithmetic, keeps exactly --journal-max entries.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,32 @@ await run(async (tap) => {
     tap.equal(r.status, 200, 'the next create sees the new world');
   } finally {
     await daemon.stop();
+  }
+
+  // The journal ring cut by seq arithmetic once seq is known to have no gaps: it still holds
+  // exactly --journal-max entries, before and after a reset, over several flushes.
+  const CAP = 20;
+  const jd = await startDaemon(bin, ['--db', path.join(dir, 'j.db'), '--journal-max', String(CAP)]);
+  const journalSize = async () => {
+    // The flusher writes every 100 ms; wait until what was sent has landed.
+    await new Promise((r) => setTimeout(r, 300));
+    return (await request(jd, 'GET', '/_mock/requests?limit=1000')).json?.requests?.length;
+  };
+  try {
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 15; i++) await request(jd, 'GET', `/clusters/c${String(i).padStart(32, '0')}`);
+      await journalSize();
+    }
+    tap.equal(await journalSize(), CAP, `the journal holds exactly --journal-max (${CAP})`);
+    await request(jd, 'POST', '/_mock/reset');
+    tap.equal(await journalSize(), 0, 'a reset empties it');
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 15; i++) await request(jd, 'GET', `/tasks/T-${String(i).padStart(24, '0')}`);
+      await journalSize();
+    }
+    tap.equal(await journalSize(), CAP, 'and it fills to exactly --journal-max again');
+  } finally {
+    await jd.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
