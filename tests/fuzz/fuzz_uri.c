@@ -96,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < call.req.nquery; i++)
 			check(call.req.query[i].key != NULL && call.req.query[i].value != NULL,
 			    "query pair without key or value");
-		route = router_match(call.req.method, &call.req);
+		route = router_match(routes, call.req.method, &call.req);
 		if (route != NULL) {
 			check(strcmp(route->method, call.req.method) == 0, "route of another method");
 			check(call.req.nparams == pattern_params(route->pattern),
