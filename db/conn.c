@@ -88,3 +88,10 @@ conn_column_time(sqlite3_stmt *st, int column)
 		return INT64_MAX;
 	return sqlite3_column_int64(st, column);
 }
+
+void
+conn_note_settle(struct db_conn *conn, int64_t settle_ms)
+{
+	if (conn->next_due_known && settle_ms < conn->next_due)
+		conn->next_due = settle_ms;
+}

@@ -7,6 +7,7 @@
 #ifndef ACKMOCK_DB_CONN_H
 #define ACKMOCK_DB_CONN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -22,6 +23,42 @@ struct db_conn {
 		sqlite3_stmt *stmt;
 	} cache[CONN_STMT_CACHE];
 	struct db_conn *next_free;
+
+	/*
+	 * Bumped by the writer after each batch that changed the clusters
+	 * table (the struct db's counter, shared by every connection).
+	 */
+	_Atomic uint64_t *cluster_gen;
+	bool clusters_dirty;	/* the writer's: this batch changed clusters */
+	/* The same for the world_* tables, and a reader's note that the world was empty at a gen. */
+	_Atomic uint64_t *world_gen;
+	bool world_dirty;
+	bool world_empty;
+	uint64_t world_empty_gen;
+	/*
+	 * The writer's: no cluster or task has a pending transition before
+	 * next_due (db_settle_due), when next_due_known. Inserts lower it; a
+	 * rolled-back job forgets it (it may have undone a settle).
+	 */
+	bool next_due_known;
+	int64_t next_due;
+	/*
+	 * The writer's: the journal's seq values are known to have no gaps, so
+	 * the ring can be cut by seq arithmetic (db_journal_append). A reset
+	 * (a per-account one leaves gaps) or a failed job clears it.
+	 */
+	bool journal_contiguous;
+	/*
+	 * A reader's cache of the unfiltered live-cluster count of one account
+	 * (db_cluster_list): right while cluster_gen is gen and the virtual
+	 * instant is in [from_ms, until_ms), when the next cluster turns deleted.
+	 */
+	struct {
+		uint64_t gen;
+		bool valid;
+		char account[64];
+		int64_t from_ms, until_ms, count;
+	} live_count;
 };
 
 /*
@@ -45,5 +82,8 @@ int conn_bind_time(sqlite3_stmt *st, int index, int64_t ms);
 
 /* Reads a time column; NULL reads as INT64_MAX (STORE_NEVER). */
 int64_t conn_column_time(sqlite3_stmt *st, int column);
+
+/* Notes, on the writer, a pending transition at settle_ms (see next_due). */
+void conn_note_settle(struct db_conn *conn, int64_t settle_ms);
 
 #endif

@@ -75,6 +75,8 @@ struct db {
 	bool ckpt_wanted;
 	bool ckpt_stopping;
 	atomic_bool ckpt_caught_up;	/* fewer than CHECKPOINT_LEFT frames were left */
+	_Atomic uint64_t cluster_gen;	/* see struct db_conn */
+	_Atomic uint64_t world_gen;
 	pthread_t ckpt_thread;
 	bool ckpt_started;
 };
@@ -368,8 +370,26 @@ writer_main(void *arg)
 			conn_exec(db->writer, "PRAGMA foreign_keys=OFF");
 			run_batch(db, batch);
 			conn_exec(db->writer, "PRAGMA foreign_keys=ON");
+			/* Its truncating DELETEs bypass the update hook. */
+			db->writer->clusters_dirty = true;
+			db->writer->world_dirty = true;
 		} else {
 			run_batch(db, batch);
+		}
+		/* A failed job was rolled back, and with it perhaps a settle: forget next_due. */
+		for (struct db_job *j = batch; j != NULL; j = j->next)
+			if (j->result != ERR_OK) {
+				db->writer->next_due_known = false;
+				db->writer->journal_contiguous = false;
+			}
+		/* After the commit (or rollback), so no reader caches a count older than it. */
+		if (db->writer->clusters_dirty) {
+			db->writer->clusters_dirty = false;
+			atomic_fetch_add(&db->cluster_gen, 1);
+		}
+		if (db->writer->world_dirty) {
+			db->writer->world_dirty = false;
+			atomic_fetch_add(&db->world_gen, 1);
 		}
 		for (struct db_job *j = batch, *next; j != NULL; j = next) {
 			next = j->next;	/* done may free the job */
@@ -378,6 +398,21 @@ writer_main(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/* The writer's update hook: notes a change to the clusters table (see struct db_conn). */
+static void
+on_update(void *arg, int op, const char *schema, const char *table, sqlite3_int64 rowid)
+{
+	struct db_conn *w = arg;
+
+	(void)op;
+	(void)schema;
+	(void)rowid;
+	if (strcmp(table, "clusters") == 0)
+		w->clusters_dirty = true;
+	else if (strncmp(table, "world_", 6) == 0)
+		w->world_dirty = true;
 }
 
 /*
@@ -438,9 +473,14 @@ db_open(const char *path, int readers, char *err, size_t errlen)
 		goto fail;
 	if (migrate(db->writer, path, &db->version, err, errlen) != 0)
 		goto fail;
+	db->writer->cluster_gen = &db->cluster_gen;
+	db->writer->world_gen = &db->world_gen;
+	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
 	for (int i = 0; i < readers; i++) {
 		if (conn_open(&db->readers[i], uri, memory, err, errlen) != 0)
 			goto fail;
+		db->readers[i].cluster_gen = &db->cluster_gen;
+		db->readers[i].world_gen = &db->world_gen;
 		db->nreaders++;
 		db->readers[i].next_free = db->free_readers;
 		db->free_readers = &db->readers[i];
@@ -605,8 +645,10 @@ db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, vo
 	if (conn_exec(conn, "SAVEPOINT nested") != SQLITE_OK)
 		return ERR_INTERNAL;
 	err = apply(conn, arg);
-	if (err != ERR_OK)
+	if (err != ERR_OK) {
 		conn_exec(conn, "ROLLBACK TO nested");
+		conn->next_due_known = false;
+	}
 	conn_exec(conn, "RELEASE nested");
 	return err;
 }

@@ -59,6 +59,7 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 	struct reset_counts c = {0};
 	enum err err;
 
+	conn->journal_contiguous = false;
 	if (account == NULL) {
 		if ((err = run_delete(conn, SQL_RESET_NODES, NULL, &c.nodes)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_TASKS, NULL, &c.tasks)) != ERR_OK ||

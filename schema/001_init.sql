@@ -36,7 +36,9 @@ CREATE TABLE clusters (
 	api_ip TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
-CREATE INDEX clusters_by_account ON clusters (account, created_ms DESC, seq DESC);
+-- state and the settle columns make the index alone answer the count of live clusters.
+CREATE INDEX clusters_by_account ON clusters (account, created_ms DESC, seq DESC, state,
+	settle_ms, settle_state);
 CREATE INDEX clusters_by_name ON clusters (account, name) WHERE state <> 'deleted';
 CREATE INDEX clusters_settle ON clusters (settle_ms) WHERE settle_ms IS NOT NULL;
 

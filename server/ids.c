@@ -1,6 +1,8 @@
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "ids.h"
 
@@ -71,11 +73,45 @@ ids_request(char out[IDS_REQUEST_LEN])
 	out[o] = '\0';
 }
 
+/*
+ * The leading 12 hex digits of cluster and task ids: a 48-bit stamp that
+ * never decreases within the process (wall-clock milliseconds, or the last
+ * stamp plus one when the clock stepped back or two threads met), like a
+ * UUIDv7's prefix. Random ids landed on random leaf pages of every index
+ * that holds them (the UNIQUE ones, tasks_by_cluster, nodes_by_cluster), so
+ * each create dirtied a handful of pages all over the file and added about
+ * 16 KiB to the WAL; ids that grow append to the rightmost leaves instead.
+ * The rest of the id stays random, so ids remain unguessable and unique.
+ */
+#define STAMP_DIGITS 12
+
+static void
+hex_stamp(char out[STAMP_DIGITS])
+{
+	static const char hex[] = "0123456789abcdef";
+	static atomic_uint_least64_t last;
+	struct timespec ts;
+	uint64_t now, prev;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u) & 0xffffffffffffu;
+	prev = atomic_load(&last);
+	do {
+		if (now <= prev)
+			now = prev + 1;
+	} while (!atomic_compare_exchange_weak(&last, &prev, now));
+	for (int i = STAMP_DIGITS - 1; i >= 0; i--) {
+		out[i] = hex[now & 0xf];
+		now >>= 4;
+	}
+}
+
 void
 ids_cluster(char out[IDS_CLUSTER_LEN])
 {
 	out[0] = 'c';
-	hex_random(out + 1, 32);
+	hex_stamp(out + 1);
+	hex_random(out + 1 + STAMP_DIGITS, 32 - STAMP_DIGITS);
 }
 
 void
@@ -83,7 +119,8 @@ ids_task(char out[IDS_TASK_LEN])
 {
 	out[0] = 'T';
 	out[1] = '-';
-	hex_random(out + 2, 24);
+	hex_stamp(out + 2);
+	hex_random(out + 2 + STAMP_DIGITS, 24 - STAMP_DIGITS);
 }
 
 void

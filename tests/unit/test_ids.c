@@ -1,4 +1,4 @@
-/* ids.c: the formats of api.md section 1, the UUID version bits, no repeats. */
+/* ids.c: the formats of api.md section 1, the UUID version bits, no repeats, id order. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +52,21 @@ main(void)
 	ids_task(task);
 	tap_ok(ids_is_task(task), "task id %s is T- + 24 lower-case hex", task);
 	tap_ok(!ids_is_cluster("c0123") && !ids_is_task("T-XYZ"), "malformed ids are refused");
+	/* Time-ordered: each id sorts after the one made before it (index inserts append). */
+	bad = 0;
+	for (int i = 0; i < N; i++) {
+		char c2[IDS_CLUSTER_LEN], t2[IDS_TASK_LEN];
+
+		ids_cluster(c2);
+		ids_task(t2);
+		if (!ids_is_cluster(c2) || !ids_is_task(t2) || strcmp(c2, cluster) <= 0 ||
+		    strcmp(t2, task) <= 0)
+			bad++;
+		memcpy(cluster, c2, sizeof(cluster));
+		memcpy(task, t2, sizeof(task));
+	}
+	tap_ok(bad == 0, "%d successive cluster and task ids are well formed and increase (%d bad)",
+	    N, bad);
 	ids_alnum(lb, "lb-", 20);
 	tap_ok(strlen(lb) == 23 && strncmp(lb, "lb-", 3) == 0 &&
 		   strspn(lb + 3, "abcdefghijklmnopqrstuvwxyz0123456789") == 20,
