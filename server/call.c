@@ -33,6 +33,8 @@ call_header(const struct call *call, const char *name)
 void
 call_reply_raw(struct call *call, int status, const char *content_type, char *body, size_t len)
 {
+	/* A new answer replaces the last one, and with it the code of an error. */
+	call->resp.code[0] = '\0';
 	free(call->resp.body);
 	call->resp.status = status;
 	call->resp.content_type = content_type;
@@ -107,7 +109,9 @@ call_reply_error(struct call *call, enum err err, const char *message, cJSON *da
 		call_reply_raw(call, 500, "application/json;charset=utf-8", copy,
 		    copy != NULL ? strlen(copy) : 0);
 		call->resp.err = ERR_INTERNAL;
+		info = err_info(ERR_INTERNAL);
 	}
+	snprintf(call->resp.code, sizeof(call->resp.code), "%s", info->code);
 }
 
 void
@@ -122,6 +126,8 @@ call_reply_error_as(struct call *call, int status, const char *code, const char 
 	call->resp.err = err != ERR__COUNT ? err : ERR_SERVICE_UNAVAILABLE;
 	if (call_reply_json(call, status, doc) != ERR_OK)
 		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+	else
+		snprintf(call->resp.code, sizeof(call->resp.code), "%s", code);
 }
 
 void

@@ -48,6 +48,7 @@ struct response {
 	struct kv extra[CALL_MAX_EXTRA];	/* extra headers; values owned */
 	size_t nextra;
 	enum err err;		/* what was answered, for logs and metrics */
+	char code[64];		/* the wire code of an error answer, "" otherwise */
 };
 
 /*

@@ -192,6 +192,9 @@ error_code_of(const struct call *call)
 
 	if (resp->status < 400)
 		return strdup("");
+	/* Every error answered through call_reply_error* names its code: no need to parse. */
+	if (resp->code[0] != '\0')
+		return redact_text(resp->code);
 	doc = resp->body != NULL ? cJSON_ParseWithLength(resp->body, resp->body_len) : NULL;
 	code = cJSON_GetObjectItemCaseSensitive(doc, "code");
 	if (!cJSON_IsString(code))
