@@ -67,7 +67,7 @@ main(void)
 	for (size_t i = 0; i < sizeof(file_cases) / sizeof(file_cases[0]); i++) {
 		FILE *f;
 
-		strcpy(path, "/tmp/ackmock-test-credentials-XXXXXX");
+		snprintf(path, sizeof(path), "%s", "/tmp/ackmock-test-credentials-XXXXXX");
 		if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL) {
 			tap_ok(false, "%s: temporary file", file_cases[i].id);
 			continue;
