@@ -49,8 +49,8 @@ create_state_free(void *p)
 	free(st->name);
 	free(st->region_id);
 	free(st->cluster_type);
-	free(st->spec);
-	free(st->plan);
+	cJSON_free(st->spec);
+	cJSON_free(st->plan);
 	free(st->vpcid);
 	free(st->container_cidr);
 	free(st);
@@ -82,7 +82,7 @@ create_plan_fault(struct call *call, struct create_state *st)
 		return ERR_OK;
 	if ((json = lifecycle_plan_json(&plan)) == NULL)
 		return ERR_INTERNAL;
-	free(st->plan);
+	cJSON_free(st->plan);
 	st->plan = json;
 	return ERR_OK;
 }

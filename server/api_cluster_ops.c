@@ -106,7 +106,7 @@ delete_state_free(void *p)
 
 	if (st == NULL)
 		return;
-	free(st->parameters);
+	cJSON_free(st->parameters);
 	free(st);
 }
 
@@ -315,7 +315,7 @@ modify_state_free(void *p)
 	if (st == NULL)
 		return;
 	cJSON_Delete(st->body);
-	free(st->parameters);
+	cJSON_free(st->parameters);
 	free(st);
 }
 
@@ -553,8 +553,8 @@ modify_apply(struct db_conn *conn, struct call *call)
 	if ((err = db_cluster_modify(conn, c->cluster_id, name, spec_text, now)) == ERR_OK)
 		err = db_task_insert(conn, &t);
 done:
-	free(spec_text);
-	free(plan_text);
+	cJSON_free(spec_text);
+	cJSON_free(plan_text);
 	cJSON_Delete(spec);
 	cluster_rec_free(c);
 	return err;

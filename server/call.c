@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "call.h"
 
 const char *
@@ -35,7 +36,7 @@ call_reply_raw(struct call *call, int status, const char *content_type, char *bo
 {
 	/* A new answer replaces the last one, and with it the code of an error. */
 	call->resp.code[0] = '\0';
-	free(call->resp.body);
+	arena_free(call->resp.body);
 	call->resp.status = status;
 	call->resp.content_type = content_type;
 	call->resp.body = body;
@@ -165,7 +166,7 @@ call_finish(struct call *call)
 	}
 	for (size_t i = 0; i < call->req.nparams; i++)
 		free(call->req.params[i]);
-	free(call->resp.body);
+	arena_free(call->resp.body);
 	for (size_t i = 0; i < call->resp.nextra; i++)
 		free((char *)call->resp.extra[i].value);
 	free(call->account_owned);
@@ -173,5 +174,7 @@ call_finish(struct call *call)
 		call->state_free(call->state);
 	if (call->auth_state_free != NULL)
 		call->auth_state_free(call->auth_state);
+	/* Last: the state freed above may point into it. */
+	arena_release(&call->arena);
 	memset(call, 0, sizeof(*call));
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "errors.h"
 
 struct cJSON;
@@ -82,6 +83,8 @@ struct call {
 	bool write_bulk;	/* run apply as a bulk job (db.h), e.g. a reset */
 	int delay_ms;		/* fault injection: answer no earlier than started + delay */
 	bool admin;		/* routed to an admin endpoint (not journaled, never faulted) */
+	/* cJSON memory of an API call's handler, finish and answer; see arena.h. */
+	struct arena arena;
 };
 
 /* Returns the decoded value of query parameter key, or NULL. Borrowed. */
@@ -97,7 +100,7 @@ const char *call_header(const struct call *call, const char *name);
  */
 enum err call_reply_json(struct call *call, int status, struct cJSON *doc);
 
-/* Answers with a body the caller built; takes ownership of body. */
+/* Answers with a body the caller built (malloc'd or cJSON's); takes ownership of body. */
 void call_reply_raw(struct call *call, int status, const char *content_type, char *body,
     size_t len);
 

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "app.h"
+#include "arena.h"
 #include "dispatch.h"
 #include "faults.h"
 #include "guard.h"
@@ -59,13 +60,24 @@ dispatch_call(struct call *call, const char *target)
 	call->operation = route->operation;
 	dispatch_account(call);
 	call->admin = (route->flags & ROUTE_ADMIN) != 0;
+	/* Admin calls change long-lived state (faults, the world): their JSON is malloc'd. */
+	if (!call->admin)
+		arena_enter(&call->arena);
 	/* The gateway checks the signature first; a fault stands for the service behind it. */
-	if (!call->admin && !guard_admit(call))
-		return;
-	if (faults_intercept(call, route))
-		return;
-	route->handler(call);
-	guard_commit(call);
+	if ((call->admin || guard_admit(call)) && !faults_intercept(call, route)) {
+		route->handler(call);
+		guard_commit(call);
+	}
+	arena_leave();
+}
+
+void
+dispatch_finish(struct call *call, enum err apply_err)
+{
+	if (!call->admin)
+		arena_enter(&call->arena);
+	call->finish(call, apply_err);
+	arena_leave();
 }
 
 void

@@ -17,6 +17,9 @@
  */
 void dispatch_call(struct call *call, const char *target);
 
+/* Runs the finish of call's deferred write, once it is durable (or failed with apply_err). */
+void dispatch_finish(struct call *call, enum err apply_err);
+
 /*
  * Counts the call in the metrics and records it in the journal; the HTTP
  * layer calls it when the response is queued, before the client can read

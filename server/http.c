@@ -449,8 +449,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		atomic_fetch_add(&r->srv->suspended, 1);
 		if (atomic_load(&r->srv->stopping)) {
 			atomic_fetch_sub(&r->srv->suspended, 1);
-			r->call.finish(&r->call,
-			    db_write_wait(r->srv->app->db, apply_call, r));
+			dispatch_finish(&r->call, db_write_wait(r->srv->app->db, apply_call, r));
 			return send_response(r);
 		}
 		r->phase = PHASE_WAITING;
@@ -462,7 +461,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		db_write_submit(r->srv->app->db, &r->job);
 		return MHD_YES;
 	case PHASE_RESUMED:
-		r->call.finish(&r->call, r->job.result);
+		dispatch_finish(&r->call, r->job.result);
 		return send_response(r);
 	case PHASE_DELAY_DONE:
 		return send_response(r);

@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "app.h"
+#include "arena.h"
 #include "catalog.h"
 #include "faults.h"
 #include "http.h"
@@ -71,6 +72,7 @@ main(int argc, char **argv)
 	sigset_t stop_signals;
 	int sig, status = 1, threads = threads_for_cpus();
 
+	arena_init();	/* before any thread starts: it installs cJSON's hooks */
 	config_defaults(&cfg);
 	if (!config_parse(&cfg, argc, argv, environ, err, sizeof(err))) {
 		fprintf(stderr, "ackmock: %s\n", err);
