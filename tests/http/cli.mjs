@@ -1,8 +1,12 @@
 // The command line (admin.md section 1): --check-config prints the effective
 // configuration and exits 0; a bad flag, value, variable or file exits 2
-// with one line on stderr; flags win over ACKMOCK_* variables.
+// with one line on stderr; flags win over ACKMOCK_* variables; a second
+// daemon on a database file that one already uses exits 1 at once.
 import { spawnSync } from 'node:child_process';
-import { run } from '../lib/daemon.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, startDaemon } from '../lib/daemon.mjs';
 
 const [bin] = process.argv.slice(2);
 
@@ -39,4 +43,24 @@ await run(async (tap) => {
   tap.ok(r.code === 0 && /^ackmock \d+\.\d+\.\d+$/m.test(r.out), '--version');
   r = ackmock(['--help']);
   tap.ok(r.code === 0 && /--journal-max/.test(r.out) && /ACKMOCK_JOURNAL_MAX/.test(r.out), '--help lists flags and variables');
+
+  // One daemon per database file: a second one is refused at once, and the first goes on.
+  const dir = mkdtempSync(join(tmpdir(), 'ackmock-cli.'));
+  try {
+    const db = join(dir, 'one.db');
+    const first = await startDaemon(bin, ['--db', db]);
+    try {
+      const t0 = Date.now();
+      r = ackmock(['--listen', '127.0.0.1:0', '--db', db]);
+      const ms = Date.now() - t0;
+      tap.ok(r.code === 1 && /in use by another process/.test(r.err) && ms < 2000,
+        `a second daemon on the same file exits 1 at once (${ms} ms): ${r.err.trim()}`, r);
+      const res = await fetch(`${first.url}/_mock/ready`);
+      tap.equal(res.status, 200, 'the first daemon still serves');
+    } finally {
+      tap.equal(await first.stop(), 0, 'the first daemon stops');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

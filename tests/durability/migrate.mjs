@@ -1,0 +1,112 @@
+// Migrations keep what a database holds. A schema-1 database (schema/001_init.sql,
+// as the first release wrote it) is filled with the rows a daemon made, and a
+// daemon started on it migrates it to the current version. Then:
+//   - every cluster, task and node answers as it did before the migration
+//     (same JSON, on a frozen clock), and the journal keeps its entries;
+//   - PRAGMA integrity_check is ok, no foreign key is broken, and deleting a
+//     cluster still cascades to its tasks and nodes (002 rebuilt those tables);
+//   - the rebuilt CHECKs still refuse a state the lifecycle does not know.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDaemon, run } from '../lib/daemon.mjs';
+import { request, clusterBody } from '../lib/admin.mjs';
+
+const [bin] = process.argv.slice(2);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const V1 = readFileSync(join(root, 'schema', '001_init.sql'), 'utf8');
+
+function sql(db, query) {
+  return execFileSync('sqlite3', [db], { input: query, encoding: 'utf8' }).trim();
+}
+
+// What a client sees of a cluster: the cluster, its task, its nodes (request ids aside).
+async function snapshot(daemon, ids) {
+  const out = {};
+  for (const { cluster_id: c, task_id: t } of ids) {
+    const strip = (j) => { if (j) { delete j.request_id; delete j.requestId; } return j; };
+    out[c] = {
+      cluster: strip((await request(daemon, 'GET', `/clusters/${c}`)).json),
+      task: strip((await request(daemon, 'GET', `/tasks/${t}`)).json),
+      nodes: strip((await request(daemon, 'GET', `/clusters/${c}/nodes`)).json),
+    };
+  }
+  return out;
+}
+
+await run(async (tap) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ackmock-migrate.'));
+  const made = join(dir, 'made.db');
+  const old = join(dir, 'v1.db');
+  try {
+    // Rows as the daemon writes them: three running clusters with nodes, and one being created.
+    let daemon = await startDaemon(bin, ['--db', made]);
+    let before;
+    const ids = [];
+    try {
+      for (const name of ['mig-a', 'mig-b', 'mig-c']) {
+        const r = await request(daemon, 'POST', '/clusters', clusterBody(name, {
+          num_of_nodes: 2, worker_instance_types: ['ecs.g6.large'], login_password: 'Hello1234!',
+        }));
+        tap.equal(r.status, 200, `create ${name}`);
+        ids.push(r.json);
+      }
+      // Past every stage: the next write settles the clusters running, with their nodes.
+      await request(daemon, 'POST', '/_mock/clock', { advance_seconds: 3600 });
+      tap.equal((await request(daemon, 'POST', '/clusters', clusterBody('mig-settle'))).status, 200,
+        'a create settles the others');
+      await request(daemon, 'POST', '/_mock/clock', { frozen: true });
+      before = await snapshot(daemon, ids);
+    } finally {
+      tap.equal(await daemon.stop(), 0, 'the daemon that made the rows stops');
+    }
+    const nodesBefore = Number(sql(made, 'SELECT count(*) FROM nodes'));
+    const journalBefore = Number(sql(made, 'SELECT count(*) FROM journal'));
+    tap.ok(nodesBefore > 0, `the running clusters have nodes (${nodesBefore})`);
+
+    // The same rows in a schema-1 database.
+    sql(old, `${V1}
+PRAGMA user_version=1;
+ATTACH '${made}' AS m;
+INSERT INTO clock SELECT * FROM m.clock;
+INSERT INTO clusters SELECT * FROM m.clusters;
+INSERT INTO tasks SELECT * FROM m.tasks;
+INSERT INTO nodes SELECT * FROM m.nodes;
+INSERT INTO journal SELECT * FROM m.journal;
+DETACH m;`);
+    tap.equal(sql(old, 'PRAGMA user_version'), '1', 'the old database is at schema 1');
+
+    daemon = await startDaemon(bin, ['--db', old]);
+    try {
+      const after = await snapshot(daemon, ids);
+      tap.equal(after, before, 'every cluster, task and node answers as before the migration');
+      const del = await request(daemon, 'DELETE', `/clusters/${ids[2].cluster_id}`);
+      tap.equal(del.status, 202, 'a migrated cluster can be deleted');
+      const r = await request(daemon, 'POST', '/clusters', clusterBody('mig-d'));
+      tap.equal(r.status, 200, 'a create after the migration succeeds');
+    } finally {
+      tap.equal(await daemon.stop(), 0, 'the migrating daemon stops');
+    }
+    tap.ok(Number(sql(old, 'PRAGMA user_version')) >= 2, 'the database is migrated');
+    tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
+    tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
+    tap.equal(Number(sql(old, 'SELECT count(*) FROM journal')), journalBefore + 3 * 3 + 2,
+      'the journal kept its entries and goes on');
+    const a = ids[0].cluster_id;
+    tap.equal(sql(old, `PRAGMA foreign_keys=ON; DELETE FROM clusters WHERE cluster_id='${a}';
+SELECT (SELECT count(*) FROM tasks WHERE cluster_id='${a}') || ',' ||
+       (SELECT count(*) FROM nodes WHERE cluster_id='${a}');`), '0,0',
+    'deleting a cluster still cascades to its tasks and nodes');
+    let refused = false;
+    try {
+      sql(old, `UPDATE clusters SET state='exploded' WHERE cluster_id='${ids[1].cluster_id}'`);
+    } catch {
+      refused = true;
+    }
+    tap.ok(refused, 'the rebuilt CHECK refuses a state the lifecycle does not know');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
