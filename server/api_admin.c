@@ -219,13 +219,23 @@ struct requests_state {
 	struct journal_filter filter;
 };
 
+/*
+ * An answer holds at most about this many bytes of entries: 10,000 entries
+ * with 64 KiB bodies would otherwise be a 700 MiB document built in memory.
+ * The bodies and headers stored are counted, plus a fixed share for the
+ * other fields (escaping can add a little: the budget is approximate).
+ */
+#define JOURNAL_ANSWER_MAX     (8 * 1024 * 1024)
+#define JOURNAL_ENTRY_OVERHEAD 320
+
 static void
 requests_finish(struct call *call, enum err err)
 {
 	struct requests_state *st = call->state;
 	struct db_conn *conn;
 	struct journal_rec *recs = NULL;
-	size_t n = 0;
+	size_t n = 0, shown = 0, budget = JOURNAL_ANSWER_MAX;
+	bool truncated = false;
 	cJSON *doc, *list;
 
 	/* A failed flush loses at most the buffered entries; what is stored can still be shown. */
@@ -239,11 +249,25 @@ requests_finish(struct call *call, enum err err)
 	doc = cJSON_CreateObject();
 	list = cJSON_AddArrayToObject(doc, "requests");
 	for (size_t i = 0; i < n; i++) {
+		/* Past the byte budget the answer stops at a whole entry and says so. */
+		size_t size = JOURNAL_ENTRY_OVERHEAD + strlen(recs[i].body) + strlen(recs[i].headers) +
+			      strlen(recs[i].path);
+
+		if (size > budget) {
+			truncated = true;
+			for (size_t j = i; j < n; j++)
+				journal_rec_clear(&recs[j]);
+			break;
+		}
+		budget -= size;
 		cJSON_AddItemToArray(list, journal_entry(&recs[i]));
 		journal_rec_clear(&recs[i]);
+		shown++;
 	}
 	free(recs);
-	cJSON_AddNumberToObject(doc, "count", (double)n);
+	cJSON_AddNumberToObject(doc, "count", (double)shown);
+	if (truncated)
+		cJSON_AddTrueToObject(doc, "truncated");
 	reply(call, 200, doc);
 }
 

@@ -171,6 +171,18 @@ await run(async (tap) => {
     tap.equal(r.status, 400, 'a misspelt parameter is refused, not a full reset');
 
     tap.ok(!/"request_id"|[0-9A-F]{8}-[0-9A-F]{4}-.* (GET|POST) /.test(daemon.stderr()), '--log-level warn writes no request lines');
+
+    // The journal's answer is bounded: 200 entries of 60 KB bodies are 12 MB, over its 8 MiB.
+    const big = JSON.stringify({ name: 'big', description: 'd'.repeat(60000) });
+    for (let i = 0; i < 200; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, () => request(daemon, 'POST', '/clusters', big)));
+    }
+    r = await request(daemon, 'GET', '/_mock/requests?limit=10000');
+    tap.ok(r.status === 200 && r.json.truncated === true && r.json.count === r.json.requests.length &&
+      r.json.count > 100 && r.json.count < 200 && r.text.length <= 8.5 * 1024 * 1024,
+    `a journal answer stops near 8 MiB and says so (${r.json?.count} entries, ${r.text.length} bytes)`);
+    r = await request(daemon, 'GET', '/_mock/requests?limit=3');
+    tap.ok(r.json.count === 3 && !('truncated' in r.json), 'an answer within the budget is not marked');
   } finally {
     tap.equal(await daemon.stop(), 0, 'daemon exits 0 on SIGTERM');
   }
