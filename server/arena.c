@@ -62,10 +62,18 @@ static int pool_hot_count;
 
 static _Thread_local struct arena *current;
 
+/* cJSON calls the hooks about 200 times per request: the checks below stay inline. */
+static inline bool
+owns(const void *p)
+{
+	/* As integers: comparing pointers into different objects is undefined in C. */
+	return (uintptr_t)p - (uintptr_t)region < (uintptr_t)region_end - (uintptr_t)region;
+}
+
 bool
 arena_owns(const void *p)
 {
-	return region != NULL && (const char *)p >= region && (const char *)p < region_end;
+	return owns(p);
 }
 
 static struct arena_chunk *
@@ -115,26 +123,34 @@ chunk_give(struct arena_chunk *c)
 	pthread_mutex_unlock(&pool_lock);
 }
 
-static void *
+/* Takes a new chunk for a; false when a is at its cap or the region is used up. */
+static bool
+arena_grow(struct arena *a)
+{
+	struct arena_chunk *c;
+
+	if (a->chunks != NULL && a->chunks->count >= ARENA_CALL_MAX)
+		return false;
+	if ((c = chunk_take()) == NULL)
+		return false;
+	c->count = a->chunks != NULL ? a->chunks->count + 1 : 1;
+	c->next = a->chunks;
+	a->chunks = c;
+	a->next = (char *)c + CHUNK_HEADER;
+	a->end = (char *)c + ARENA_CHUNK_SIZE;
+	return true;
+}
+
+static inline void *
 arena_alloc(struct arena *a, size_t size)
 {
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	struct arena_chunk *c;
 	char *p;
 
 	if (need == 0 || need > (ARENA_CHUNK_SIZE - CHUNK_HEADER) / 4)
 		return NULL;
-	if ((size_t)(a->end - a->next) < need) {
-		if (a->chunks != NULL && a->chunks->count >= ARENA_CALL_MAX)
-			return NULL;
-		if ((c = chunk_take()) == NULL)
-			return NULL;
-		c->count = a->chunks != NULL ? a->chunks->count + 1 : 1;
-		c->next = a->chunks;
-		a->chunks = c;
-		a->next = (char *)c + CHUNK_HEADER;
-		a->end = (char *)c + ARENA_CHUNK_SIZE;
-	}
+	if ((size_t)(a->end - a->next) < need && !arena_grow(a))
+		return NULL;
 	p = a->next;
 	a->next += need;
 	UNPOISON(p, size);
@@ -152,7 +168,7 @@ hook_malloc(size_t size)
 void
 arena_free(void *p)
 {
-	if (!arena_owns(p))
+	if (!owns(p))
 		free(p);
 }
 
