@@ -526,8 +526,16 @@ db_open(const char *path, int readers, char *err, size_t errlen)
 	db->writer->cluster_gen = &db->cluster_gen;
 	db->writer->world_gen = &db->world_gen;
 	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
+	/*
+	 * Page caches are per connection and default to 2 MiB each; grown full
+	 * they were most of the memory a loaded daemon gained over an idle one
+	 * (issue #7 wants at most twice). The writer keeps 2 MiB; a read
+	 * touches few pages (a list page reads an index range), so readers
+	 * keep 1 MiB; the checkpointer copies WAL frames and needs almost none.
+	 */
 	for (int i = 0; i < readers; i++) {
-		if (conn_open(&db->readers[i], uri, memory, err, errlen) != 0)
+		if (conn_open(&db->readers[i], uri, memory, err, errlen) != 0 ||
+		    conn_exec(&db->readers[i], "PRAGMA cache_size=-1024") != SQLITE_OK)
 			goto fail;
 		db->readers[i].cluster_gen = &db->cluster_gen;
 		db->readers[i].world_gen = &db->world_gen;
@@ -538,7 +546,8 @@ db_open(const char *path, int readers, char *err, size_t errlen)
 	if (!memory) {
 		if ((db->checkpointer = calloc(1, sizeof(*db->checkpointer))) == NULL)
 			goto oom;
-		if (conn_open(db->checkpointer, uri, memory, err, errlen) != 0)
+		if (conn_open(db->checkpointer, uri, memory, err, errlen) != 0 ||
+		    conn_exec(db->checkpointer, "PRAGMA cache_size=-128") != SQLITE_OK)
 			goto fail;
 		if (pthread_create(&db->ckpt_thread, NULL, checkpointer_main, db) != 0) {
 			snprintf(err, errlen, "cannot start the database checkpointer thread");
