@@ -116,6 +116,38 @@ def wrk(port, args, duration, threads, connections, extra_time=0):
     return r
 
 
+def h2load(port, method, path, body_file, duration, threads, connections):
+    """The same row with h2load (nghttp2's C load generator, HTTP/1.1): one fixed body."""
+    cmd = ['h2load', '--h1', f'-t{threads}', f'-c{connections}', f'-D{duration}']
+    if body_file is not None:
+        cmd += ['-H', 'content-type: application/json', '-d', body_file]
+    cmd.append(f'http://127.0.0.1:{port}{path}')
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+    rate = re.search(r'finished in [\d.]+s, ([\d.]+) req/s', out)
+    codes = re.search(r'status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx', out)
+    mean = re.search(r'time for request:\s+\S+\s+\S+\s+(\S+)', out)
+    if not rate or not codes:
+        raise RuntimeError(f'h2load printed no result: {out}')
+    def us(text):
+        value, unit = re.match(r'([\d.]+)(\w+)', text).groups()
+        return float(value) * {'us': 1, 'ms': 1000, 's': 1e6}[unit]
+    return {'rps': float(rate.group(1)), 'mean_us': us(mean.group(1)) if mean else None,
+            'statuses': dict(zip(('2xx', '3xx', '4xx', '5xx'), map(int, codes.groups())))}
+
+
+def node_creates(port, duration, connections, prefix):
+    """Valid creates with Node's HTTP client (tests/bench/create-load.mjs): absolute rate."""
+    out = subprocess.run(['node', os.path.join(BENCH, 'create-load.mjs'), str(port),
+                          str(duration), str(connections), prefix],
+                         capture_output=True, text=True, timeout=duration + 60).stdout
+    m = re.search(r'^BENCH (\{.*\})$', out, re.M)
+    if not m:
+        raise RuntimeError(f'create-load.mjs printed no result: {out}')
+    r = json.loads(m.group(1))
+    r['rps'] = r['requests'] / (r['duration_us'] / 1e6)
+    return r
+
+
 def machine():
     model = ''
     try:
@@ -161,12 +193,25 @@ def one_run(args, run_no):
                         f'{valid_status}: {a["statuses"]}')
             return a
 
+        def cross(name, method, path, body_file=None):
+            """--crosscheck: the same row with h2load, against both servers."""
+            if not args.crosscheck:
+                return
+            b = h2load(bare.port, method, path, body_file, **w)
+            a = h2load(srv.port, method, path, body_file, **w)
+            res.setdefault('cross', {})[name] = {'bare': b, 'ackmock': a}
+
         prefix = f'r{run_no}'
         a = row('create-valid', ['POST', '/clusters',
                                  os.path.join(BENCH, 'create-valid.json'), prefix + 'v'], 200)
         created = a['statuses'].get('200', 0)
-        row('create-invalid', ['POST', '/clusters',
-                               os.path.join(BENCH, 'create-invalid.json'), prefix + 'i'], 400)
+        if args.crosscheck:
+            c = node_creates(srv.port, args.duration, args.connections, prefix + 'n')
+            res.setdefault('cross', {})['create-valid'] = {'ackmock': c}
+            created += c['statuses'].get('200', 0)
+        invalid = os.path.join(BENCH, 'create-invalid.json')
+        row('create-invalid', ['POST', '/clusters', invalid, prefix + 'i'], 400)
+        cross('create-invalid', 'POST', '/clusters', invalid)
 
         # DescribeTaskInfo of the task of a cluster created just now (state running).
         status, body = srv.request('POST', '/clusters', open(
@@ -176,6 +221,7 @@ def one_run(args, run_no):
         created += 1
         task_id = json.loads(body)['task_id']
         row('task', ['GET', f'/tasks/{task_id}'], 200)
+        cross('task', 'GET', f'/tasks/{task_id}')
 
         # DescribeClustersV1 over at least LIST_CLUSTERS clusters; n/a while it answers 404.
         status, _ = srv.request('GET', '/api/v1/clusters')
@@ -195,6 +241,7 @@ def one_run(args, run_no):
             if status != 200 or total < LIST_CLUSTERS:
                 log(f'warning: list: status {status}, total_count {total}')
             row('list', ['GET', '/api/v1/clusters'], 200)
+            cross('list', 'GET', '/api/v1/clusters')
         res['load_rss'] = srv.rss_mib()
         srv.stop()
         bare.stop()
@@ -269,7 +316,41 @@ def report(runs, mach, args):
         missed.append(f'idle RSS {idle:.1f} MiB')
     if after > 2 * idle:
         missed.append(f'RSS after load {after:.1f} MiB')
+    if any(r.get('cross') for r in runs):
+        lines += cross_report(runs)
     return '\n'.join(lines), missed
+
+
+def cross_report(runs):
+    """The --crosscheck table: each row's ratio by wrk and by h2load, in the same runs."""
+    lines = [
+        '',
+        'Cross-check with independent load generators, same runs: h2load (nghttp2, C, '
+        f'HTTP/1.1, same threads and connections, one fixed body) for the fixed-body rows; '
+        'for valid creates, whose names must differ, Node\'s HTTP client '
+        '(tests/bench/create-load.mjs), compared by absolute rate.',
+        '',
+        '| request | wrk ratio | h2load bare req/s | h2load ackmock req/s | h2load ratio |',
+        '|---|---:|---:|---:|---:|',
+    ]
+    for key, title in ROWS:
+        crossed = [r for r in runs if r.get('cross', {}).get(key) and r['rows'].get(key)]
+        if not crossed:
+            continue
+        wrk_ratio = statistics.median(r['rows'][key]['ackmock']['rps'] / r['rows'][key]['bare']['rps']
+                                      for r in crossed)
+        if key == 'create-valid':
+            wrk_a = statistics.median(r['rows'][key]['ackmock']['rps'] for r in crossed)
+            node_a = statistics.median(r['cross'][key]['ackmock']['rps'] for r in crossed)
+            lines.append(f'| {title} | {wrk_ratio:.2f} | | Node client: {node_a:,.0f} creates/s '
+                         f'(wrk: {wrk_a:,.0f}) | |')
+            continue
+        b = statistics.median(r['cross'][key]['bare']['rps'] for r in crossed)
+        a = statistics.median(r['cross'][key]['ackmock']['rps'] for r in crossed)
+        ratio = statistics.median(r['cross'][key]['ackmock']['rps'] / r['cross'][key]['bare']['rps']
+                                  for r in crossed)
+        lines.append(f'| {title} | {wrk_ratio:.2f} | {b:,.0f} | {a:,.0f} | {ratio:.2f} |')
+    return lines
 
 
 def update_docs(table):
@@ -296,6 +377,8 @@ def main():
     ap.add_argument('--runs', type=int, default=1)
     ap.add_argument('--update-docs', action='store_true')
     ap.add_argument('--check', action='store_true', help='exit 1 when a target is missed')
+    ap.add_argument('--crosscheck', action='store_true',
+                    help='also load each row with h2load (and valid creates with Node) and compare')
     ap.add_argument('--json', help='also write the raw results to this file')
     args = ap.parse_args()
 
