@@ -116,25 +116,25 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 
 	if (st == NULL)
 		return ERR_INTERNAL;
-	conn_bind_text(st, 1, c->cluster_id);
-	conn_bind_text(st, 2, c->account);
-	conn_bind_text(st, 3, c->name);
-	conn_bind_text(st, 4, c->region_id);
-	conn_bind_text(st, 5, c->cluster_type);
-	conn_bind_text(st, 6, c->state);
+	conn_bind_text_static(st, 1, c->cluster_id);
+	conn_bind_text_static(st, 2, c->account);
+	conn_bind_text_static(st, 3, c->name);
+	conn_bind_text_static(st, 4, c->region_id);
+	conn_bind_text_static(st, 5, c->cluster_type);
+	conn_bind_text_static(st, 6, c->state);
 	sqlite3_bind_int64(st, 7, c->created_ms);
 	sqlite3_bind_int64(st, 8, c->updated_ms);
-	conn_bind_text(st, 9, c->spec);
+	conn_bind_text_static(st, 9, c->spec);
 	/* A record without a pending transition has none, whatever its times say. */
-	conn_bind_text(st, 10, c->settle_state);
+	conn_bind_text_static(st, 10, c->settle_state);
 	conn_bind_time(st, 11, c->settle_state != NULL ? c->settle_ms : STORE_NEVER);
 	if (c->settle_state != NULL)
 		conn_note_settle(conn, c->settle_ms);
 	conn_bind_time(st, 12, c->settle_state != NULL ? c->running_ms : STORE_NEVER);
-	conn_bind_text(st, 13, c->lb_id != NULL ? c->lb_id : "");
+	conn_bind_text_static(st, 13, c->lb_id != NULL ? c->lb_id : "");
 	conn_bind_time(st, 14, c->lb_id != NULL ? c->lb_from_ms : STORE_NEVER);
 	conn_bind_time(st, 15, c->lb_id != NULL ? c->lb_until_ms : STORE_NEVER);
-	conn_bind_text(st, 16, c->api_ip != NULL ? c->api_ip : "");
+	conn_bind_text_static(st, 16, c->api_ip != NULL ? c->api_ip : "");
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;
 	sqlite3_reset(st);

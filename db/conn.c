@@ -59,6 +59,14 @@ conn_bind_text(sqlite3_stmt *st, int index, const char *text)
 	return sqlite3_bind_text(st, index, text, -1, SQLITE_TRANSIENT);
 }
 
+int
+conn_bind_text_static(sqlite3_stmt *st, int index, const char *text)
+{
+	if (text == NULL)
+		return sqlite3_bind_null(st, index);
+	return sqlite3_bind_text(st, index, text, -1, SQLITE_STATIC);
+}
+
 char *
 conn_column_dup(sqlite3_stmt *st, int column)
 {

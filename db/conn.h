@@ -74,6 +74,13 @@ int conn_exec(struct db_conn *conn, const char *sql);
 /* Binds a NUL-terminated string or NULL; a helper for the many text columns. */
 int conn_bind_text(sqlite3_stmt *st, int index, const char *text);
 
+/*
+ * The same without SQLite's copy (SQLITE_STATIC): text must stay unchanged
+ * until the statement is stepped and reset. For the writer's inserts, whose
+ * spec and plan texts are the larger part of a row.
+ */
+int conn_bind_text_static(sqlite3_stmt *st, int index, const char *text);
+
 /* Returns a malloc'd copy of a text column, or NULL for NULL. */
 char *conn_column_dup(sqlite3_stmt *st, int column);
 

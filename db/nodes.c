@@ -61,12 +61,12 @@ db_node_insert(struct db_conn *conn, const struct node_rec *n)
 
 	if (st == NULL)
 		return ERR_INTERNAL;
-	conn_bind_text(st, 1, n->cluster_id);
-	conn_bind_text(st, 2, n->instance_id);
-	conn_bind_text(st, 3, n->instance_type);
-	conn_bind_text(st, 4, n->node_name);
-	conn_bind_text(st, 5, n->ip_address);
-	conn_bind_text(st, 6, n->vswitch_key);
+	conn_bind_text_static(st, 1, n->cluster_id);
+	conn_bind_text_static(st, 2, n->instance_id);
+	conn_bind_text_static(st, 3, n->instance_type);
+	conn_bind_text_static(st, 4, n->node_name);
+	conn_bind_text_static(st, 5, n->ip_address);
+	conn_bind_text_static(st, 6, n->vswitch_key);
 	sqlite3_bind_int64(st, 7, n->created_ms);
 	conn_bind_time(st, 8, n->deleted_ms);
 	if (sqlite3_step(st) == SQLITE_DONE)

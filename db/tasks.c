@@ -57,16 +57,16 @@ db_task_insert(struct db_conn *conn, const struct task_rec *t)
 
 	if (st == NULL)
 		return ERR_INTERNAL;
-	conn_bind_text(st, 1, t->task_id);
-	conn_bind_text(st, 2, t->cluster_id);
-	conn_bind_text(st, 3, t->account);
-	conn_bind_text(st, 4, t->task_type);
-	conn_bind_text(st, 5, t->state);
+	conn_bind_text_static(st, 1, t->task_id);
+	conn_bind_text_static(st, 2, t->cluster_id);
+	conn_bind_text_static(st, 3, t->account);
+	conn_bind_text_static(st, 4, t->task_type);
+	conn_bind_text_static(st, 5, t->state);
 	sqlite3_bind_int64(st, 6, t->created_ms);
 	sqlite3_bind_int64(st, 7, t->updated_ms);
-	conn_bind_text(st, 8, t->parameters != NULL ? t->parameters : "{}");
-	conn_bind_text(st, 9, t->plan != NULL ? t->plan : "{}");
-	conn_bind_text(st, 10, t->settle_state);
+	conn_bind_text_static(st, 8, t->parameters != NULL ? t->parameters : "{}");
+	conn_bind_text_static(st, 9, t->plan != NULL ? t->plan : "{}");
+	conn_bind_text_static(st, 10, t->settle_state);
 	conn_bind_time(st, 11, t->settle_state != NULL ? t->settle_ms : STORE_NEVER);
 	if (t->settle_state != NULL)
 		conn_note_settle(conn, t->settle_ms);

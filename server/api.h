@@ -39,14 +39,16 @@ void api_clock_post(struct call *call);
 
 struct cJSON;
 struct cluster_rec;
+struct lifecycle_plan;
 
 /*
- * Builds the create task's lifecycle plan for spec into *plan (JSON text,
- * owned by the caller), honouring the test-only x-ackmock-fail-at-stage
- * header under --test-hooks. On a bad header answers the call and returns
- * false.
+ * Builds the create task's lifecycle plan for spec into *out and, as JSON
+ * text owned by the caller (free with cJSON_free), into *plan, honouring the
+ * test-only x-ackmock-fail-at-stage header under --test-hooks. On a bad
+ * header answers the call and returns false.
  */
-bool api_plan_create(struct call *call, const struct cJSON *spec, char **plan);
+bool api_plan_create(struct call *call, const struct cJSON *spec, struct lifecycle_plan *out,
+    char **plan);
 
 /*
  * Reads the page_number/page_size query (or the camelCase pageNumber/pageSize

@@ -31,7 +31,13 @@ struct create_state {
 	char *region_id;
 	char *cluster_type;
 	char *spec;		/* resolved attributes, JSON text */
-	char *plan;		/* the create task's lifecycle plan, JSON text */
+	/*
+	 * The same, parsed: built in the call's arena on the connection's
+	 * thread and only read on the writer, so the writer parses nothing.
+	 */
+	cJSON *spec_tree;
+	struct lifecycle_plan plan;	/* the create task's lifecycle plan */
+	char *plan_json;		/* the same as JSON text, for tasks.plan */
 	char *vpcid;		/* the given VPC, or NULL when ACK creates one (S2) */
 	char *container_cidr;	/* resolved pod CIDR, or NULL (S2) */
 	int64_t max_clusters;	/* --max-clusters (S3); 0 is no limit */
@@ -50,7 +56,8 @@ create_state_free(void *p)
 	free(st->region_id);
 	free(st->cluster_type);
 	cJSON_free(st->spec);
-	cJSON_free(st->plan);
+	cJSON_Delete(st->spec_tree);
+	cJSON_free(st->plan_json);
 	free(st->vpcid);
 	free(st->container_cidr);
 	free(st);
@@ -68,22 +75,17 @@ create_plan_fault(struct call *call, struct create_state *st)
 {
 	struct lifecycle_fault fault;
 	struct lifecycle_plan plan;
-	cJSON *spec;
 	char *json;
-	bool made;
 
 	if (!faults_task_fault(call->app->faults, call, st->name, &fault))
 		return ERR_OK;
-	if ((spec = cJSON_Parse(st->spec)) == NULL)
-		return ERR_INTERNAL;
-	made = lifecycle_plan_create(spec, call->app->cfg->instant, &fault, &plan);
-	cJSON_Delete(spec);
-	if (!made)
+	if (!lifecycle_plan_create(st->spec_tree, call->app->cfg->instant, &fault, &plan))
 		return ERR_OK;
 	if ((json = lifecycle_plan_json(&plan)) == NULL)
 		return ERR_INTERNAL;
-	cJSON_free(st->plan);
-	st->plan = json;
+	cJSON_free(st->plan_json);
+	st->plan_json = json;
+	st->plan = plan;
 	return ERR_OK;
 }
 
@@ -124,7 +126,7 @@ create_apply(struct db_conn *conn, struct call *call)
 		return st->stateful.v[0].err;
 	if ((err = create_plan_fault(call, st)) != ERR_OK)
 		return err;
-	return provision_create(conn, &c, &t, st->plan);
+	return provision_create(conn, &c, &t, &st->plan, st->plan_json, st->spec_tree);
 }
 
 static void
@@ -225,8 +227,10 @@ api_create_cluster(struct call *call)
 	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
 	    st->spec == NULL)
 		goto internal;
-	if (!api_plan_create(call, spec, &st->plan))
+	if (!api_plan_create(call, spec, &st->plan, &st->plan_json))
 		goto done;
+	st->spec_tree = spec;
+	spec = NULL;
 	call_defer_write(call, create_apply, create_finish, st, create_state_free);
 	st = NULL;
 	goto done;

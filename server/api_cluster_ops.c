@@ -59,17 +59,16 @@ reply_bad_fault(struct call *call, const struct lifecycle_fault *f)
 }
 
 bool
-api_plan_create(struct call *call, const cJSON *spec, char **plan)
+api_plan_create(struct call *call, const cJSON *spec, struct lifecycle_plan *out, char **plan)
 {
 	struct lifecycle_fault fault;
-	struct lifecycle_plan p;
 	bool has_fault = fault_from_header(call, &fault);
 
-	if (!lifecycle_plan_create(spec, call->app->cfg->instant, has_fault ? &fault : NULL, &p)) {
+	if (!lifecycle_plan_create(spec, call->app->cfg->instant, has_fault ? &fault : NULL, out)) {
 		reply_bad_fault(call, &fault);
 		return false;
 	}
-	if ((*plan = lifecycle_plan_json(&p)) == NULL) {
+	if ((*plan = lifecycle_plan_json(out)) == NULL) {
 		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
 		return false;
 	}

@@ -111,19 +111,16 @@ insert_nodes(struct db_conn *conn, const struct cluster_rec *c, const cJSON *spe
 
 enum err
 provision_create(struct db_conn *conn, struct cluster_rec *c, struct task_rec *t,
-    const char *plan_json)
+    const struct lifecycle_plan *plan, const char *plan_json, const cJSON *spec)
 {
-	struct lifecycle_plan plan;
 	struct lifecycle_timeline tl;
 	char lb[24], key[160], cidr[64], ip[16];
 	uint32_t hash = 2166136261u;
-	cJSON *spec = NULL;
-	enum err err = ERR_INTERNAL;
+	enum err err;
 
-	if (!lifecycle_plan_parse(plan_json, &plan) || plan.type != TASK_CREATE ||
-	    (spec = cJSON_Parse(c->spec)) == NULL)
-		goto done;
-	lifecycle_timeline(&plan, c->created_ms, &tl);
+	if (plan->type != TASK_CREATE)
+		return ERR_INTERNAL;
+	lifecycle_timeline(plan, c->created_ms, &tl);
 	c->state = (char *)lifecycle_cluster_states[CLUSTER_INITIAL];
 	c->settle_state = (char *)lifecycle_cluster_states[lifecycle_cluster_outcome(&tl)];
 	c->settle_ms = tl.end_ms;
@@ -139,7 +136,7 @@ provision_create(struct db_conn *conn, struct cluster_rec *c, struct task_rec *t
 	 */
 	if ((err = address_block(conn, spec, c->cluster_id, -1, key, sizeof(key), cidr,
 		 sizeof(cidr))) != ERR_OK)
-		goto done;
+		return err;
 	for (const char *p = c->cluster_id; *p != '\0'; p++)
 		hash = (hash ^ (unsigned char)*p) * 16777619u;
 	if (!lifecycle_cidr_host(cidr, 1024u + hash % 60000u, ip))
@@ -152,11 +149,8 @@ provision_create(struct db_conn *conn, struct cluster_rec *c, struct task_rec *t
 	t->plan = (char *)plan_json;
 	if ((err = db_cluster_insert(conn, c)) != ERR_OK ||
 	    (err = db_task_insert(conn, t)) != ERR_OK)
-		goto done;
-	err = insert_nodes(conn, c, spec, &plan, &tl);
-done:
-	cJSON_Delete(spec);
-	return err;
+		return err;
+	return insert_nodes(conn, c, spec, plan, &tl);
 }
 
 enum err

@@ -14,16 +14,21 @@
 #include "lifecycle.h"
 #include "store.h"
 
+struct cJSON;
+
 /*
  * Inserts a new cluster c (state initial) and its create task t (state
- * running), both filled in from plan_json (a lifecycle_plan_json text):
- * when the task settles and how, when the cluster turns running, its load
- * balancer and its nodes (inserted now, each existing from the instant
- * CreateWorkerNodes ends). c and t are borrowed; their lifecycle fields are
- * overwritten.
+ * running), both filled in from plan (whose JSON text, plan_json, is
+ * stored with the task): when the task settles and how, when the cluster
+ * turns running, its load balancer and its nodes (inserted now, each
+ * existing from the instant CreateWorkerNodes ends). spec is the parsed
+ * form of c->spec, from which the nodes take their vSwitches and instance
+ * types. The caller builds plan, plan_json and spec before it defers the
+ * write, so the writer parses nothing. Everything is borrowed; c's and
+ * t's lifecycle fields are overwritten.
  */
 enum err provision_create(struct db_conn *conn, struct cluster_rec *c, struct task_rec *t,
-    const char *plan_json);
+    const struct lifecycle_plan *plan, const char *plan_json, const struct cJSON *spec);
 
 /* What DeleteCluster asks for, after its query was validated. */
 struct provision_delete_req {
