@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "call.h"
 #include "jsonbody.h"
 #include "redact.h"
 
@@ -19,30 +20,35 @@ static const char *const secret_keys[] = {
 
 #define NSECRET_KEYS (sizeof(secret_keys) / sizeof(secret_keys[0]))
 
-bool
-redact_is_secret_key(const char *key)
+/* redact_is_secret_key for key[0..len), which holds no NUL. */
+static bool
+is_secret_key(const char *key, size_t len)
 {
 	char norm[64];
 	size_t n = 0;
 
-	if (key == NULL)
-		return false;
-	for (const char *p = key; *p != '\0'; p++) {
-		if (*p == '_' || *p == '-')
+	for (size_t i = 0; i < len; i++) {
+		if (key[i] == '_' || key[i] == '-')
 			continue;
 		if (n + 1 >= sizeof(norm))
 			break;
-		norm[n++] = (char)tolower((unsigned char)*p);
+		norm[n++] = (char)tolower((unsigned char)key[i]);
 	}
 	norm[n] = '\0';
 	for (size_t i = 0; i < NSECRET_KEYS; i++)
 		if (strcmp(norm, secret_keys[i]) == 0)
 			return true;
 	/* A long key is cut above; look for "password" in the whole of it. */
-	for (const char *p = key; *p != '\0'; p++)
-		if (strncasecmp(p, "password", 8) == 0)
+	for (size_t i = 0; i + 8 <= len; i++)
+		if ((key[i] == 'p' || key[i] == 'P') && strncasecmp(key + i, "password", 8) == 0)
 			return true;
 	return false;
+}
+
+bool
+redact_is_secret_key(const char *key)
+{
+	return key != NULL && is_secret_key(key, strlen(key));
 }
 
 /* Replaces the value of every secret key under node, at any depth. */
@@ -133,15 +139,264 @@ cap_length(char *text)
 	return text;
 }
 
+/*
+ * The fast path of redact_body: one pass over the text that writes what
+ * cJSON would print after redact_tree, without building the tree (the
+ * parse, walk and print cost a fifth of an invalid CreateCluster). It takes
+ * only a strict subset of JSON that cJSON parses and prints back byte for
+ * byte, once whitespace is dropped: strings without a control character or
+ * an escape other than \" \\ \b \f \n \r \t, numbers of the JSON grammar
+ * (integers of up to 15 digits are printed as written; any other number is
+ * printed by cJSON itself), nesting up to FAST_DEPTH. Anything else makes
+ * it give up, and redact_body takes the slow path, which decides.
+ */
+#define FAST_DEPTH 64
+
+struct fast {
+	const char *p, *end;
+	char *out;
+	size_t len, cap;
+	bool high; /* a byte >= 0x80 was seen: the UTF-8 check is still due */
+};
+
+static bool
+fast_put(struct fast *f, const char *s, size_t n)
+{
+	if (f->len + n + 1 > f->cap) {
+		size_t cap = (f->len + n + 1) * 2;
+		char *grown = realloc(f->out, cap);
+
+		if (grown == NULL)
+			return false;
+		f->out = grown;
+		f->cap = cap;
+	}
+	memcpy(f->out + f->len, s, n);
+	f->len += n;
+	return true;
+}
+
+static void
+fast_space(struct fast *f)
+{
+	while (f->p < f->end && (*f->p == ' ' || *f->p == '\t' || *f->p == '\r' || *f->p == '\n'))
+		f->p++;
+}
+
+/* A string at f->p; copied to the output unless masked. Sets *start, *n to its contents. */
+static bool
+fast_string(struct fast *f, const char **start, size_t *n, bool *escaped)
+{
+	const char *s = f->p + 1;
+
+	*escaped = false;
+	for (const char *q = s; q < f->end; q++) {
+		unsigned char c = (unsigned char)*q;
+
+		if (c == '"') {
+			*start = s;
+			*n = (size_t)(q - s);
+			f->p = q + 1;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c >= 0x80)
+			f->high = true;
+		if (c == '\\') {
+			if (q + 1 >= f->end || strchr("\"\\bfnrt", q[1]) == NULL || q[1] == '\0')
+				return false;
+			*escaped = true;
+			q++;
+		}
+	}
+	return false;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A number of the JSON grammar at f->p, printed as cJSON prints it. */
+static bool
+fast_number(struct fast *f, bool emit)
+{
+	const char *s = f->p, *q = s;
+	bool integer = true;
+	char token[64], *printed;
+	cJSON *num;
+	bool ok;
+
+	if (q < f->end && *q == '-')
+		q++;
+	if (q >= f->end || !is_digit(*q))
+		return false;
+	if (*q == '0')
+		q++;
+	else
+		while (q < f->end && is_digit(*q))
+			q++;
+	if (q < f->end && *q == '.') {
+		integer = false;
+		if (++q >= f->end || !is_digit(*q))
+			return false;
+		while (q < f->end && is_digit(*q))
+			q++;
+	}
+	if (q < f->end && (*q == 'e' || *q == 'E')) {
+		integer = false;
+		if (++q < f->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= f->end || !is_digit(*q))
+			return false;
+		while (q < f->end && is_digit(*q))
+			q++;
+	}
+	f->p = q;
+	if (!emit)
+		return true;
+	/* Up to 15 digits, %d and %1.15g both write an integer back as it came (but "-0"). */
+	if (integer && q - s <= 15 && !(s[0] == '-' && s[1] == '0'))
+		return fast_put(f, s, (size_t)(q - s));
+	if ((size_t)(q - s) >= sizeof(token))
+		return false;
+	memcpy(token, s, (size_t)(q - s));
+	token[q - s] = '\0';
+	if ((num = cJSON_Parse(token)) == NULL)
+		return false;
+	printed = cJSON_PrintUnformatted(num);
+	ok = printed != NULL && fast_put(f, printed, strlen(printed));
+	cJSON_free(printed);
+	cJSON_Delete(num);
+	return ok;
+}
+
+/* One value at f->p (after whitespace); written to the output when emit is set. */
+static bool
+fast_value(struct fast *f, int depth, bool emit)
+{
+	const char *s;
+	size_t n;
+	bool escaped;
+
+	if (f->p >= f->end)
+		return false;
+	switch (*f->p) {
+	case '"':
+		s = f->p;
+		return fast_string(f, &s, &n, &escaped) && (!emit || fast_put(f, s - 1, n + 2));
+	case '{':
+	case '[': {
+		char close = *f->p == '{' ? '}' : ']';
+		bool object = close == '}';
+
+		if (depth >= FAST_DEPTH)
+			return false;
+		if (emit && !fast_put(f, f->p, 1))
+			return false;
+		f->p++;
+		fast_space(f);
+		if (f->p < f->end && *f->p == close) {
+			f->p++;
+			return !emit || fast_put(f, &close, 1);
+		}
+		for (;;) {
+			bool masked = false;
+
+			if (object) {
+				if (f->p >= f->end || *f->p != '"' ||
+				    !fast_string(f, &s, &n, &escaped) || escaped)
+					return false;
+				if (emit && !fast_put(f, s - 1, n + 2))
+					return false;
+				fast_space(f);
+				if (f->p >= f->end || *f->p != ':')
+					return false;
+				f->p++;
+				if (emit && !fast_put(f, ":", 1))
+					return false;
+				fast_space(f);
+				masked = is_secret_key(s, n);
+				if (emit && masked &&
+				    !fast_put(f, "\"" REDACT_MASK "\"", strlen(REDACT_MASK) + 2))
+					return false;
+			}
+			if (!fast_value(f, depth + 1, emit && !masked))
+				return false;
+			fast_space(f);
+			if (f->p >= f->end)
+				return false;
+			if (*f->p == close) {
+				f->p++;
+				return !emit || fast_put(f, &close, 1);
+			}
+			if (*f->p != ',')
+				return false;
+			f->p++;
+			if (emit && !fast_put(f, ",", 1))
+				return false;
+			fast_space(f);
+		}
+	}
+	case 't':
+	case 'f':
+	case 'n': {
+		static const char *const words[] = {"true", "false", "null"};
+		const char *w = words[*f->p == 't' ? 0 : *f->p == 'f' ? 1 : 2];
+
+		n = strlen(w);
+		if ((size_t)(f->end - f->p) < n || memcmp(f->p, w, n) != 0)
+			return false;
+		f->p += n;
+		return !emit || fast_put(f, w, n);
+	}
+	default:
+		return fast_number(f, emit);
+	}
+}
+
+/*
+ * The redacted body by the fast path, or NULL when it gave up (*failed
+ * false) or ran out of memory (*failed true).
+ */
+static char *
+fast_body(const char *body, size_t len, bool *failed)
+{
+	struct fast f = {.p = body, .end = body + len};
+
+	*failed = false;
+	f.cap = len + 16;
+	if ((f.out = malloc(f.cap)) == NULL) {
+		*failed = true;
+		return NULL;
+	}
+	fast_space(&f);
+	if (!fast_value(&f, 0, true))
+		goto fail;
+	fast_space(&f);
+	if (f.p != f.end || (f.high && !jsonbody_utf8_valid(body, len)))
+		goto fail;
+	f.out[f.len] = '\0';
+	return f.out;
+fail:
+	free(f.out);
+	return NULL;
+}
+
 char *
 redact_body(const char *body, size_t len)
 {
 	const char *end = NULL;
 	cJSON *doc = NULL;
 	char *out = NULL;
+	bool failed;
 
 	if (body == NULL || len == 0)
 		return strdup("");
+	if ((out = fast_body(body, len, &failed)) != NULL || failed)
+		return cap_length(out);
 	if (jsonbody_utf8_valid(body, len))
 		doc = cJSON_ParseWithLengthOpts(body, len, &end, false);
 	if (doc != NULL) {
@@ -203,4 +458,82 @@ redact_authorization(const char *value)
 	cut = redact_text(out);
 	free(out);
 	return cut;
+}
+
+/* Appends s as the body of a JSON string; escape_text writes it as redact_text would first. */
+static bool
+put_json_text(struct fast *f, const char *s, bool escape_text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const char *run = s;; s++) {
+		unsigned char ch = (unsigned char)*s;
+		char esc[3];
+		size_t n;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' &&
+		    (ch != '%' || !escape_text))
+			continue;
+		if (!fast_put(f, run, (size_t)(s - run)))
+			return false;
+		if (ch == '\0')
+			return true;
+		if (ch == '"' || ch == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)ch;
+			n = 2;
+		} else if (escape_text) {
+			esc[0] = '%';
+			esc[1] = hex[ch >> 4];
+			esc[2] = hex[ch & 15];
+			n = 3;
+		} else {
+			/* Only redact_text's output comes here unescaped: it has no such byte. */
+			return false;
+		}
+		if (!fast_put(f, esc, n))
+			return false;
+		run = s + 1;
+	}
+}
+
+char *
+redact_headers(const struct kv *headers, size_t n)
+{
+	struct fast f = {.cap = 256};
+	bool ok = true;
+
+	if ((f.out = malloc(f.cap)) == NULL)
+		return NULL;
+	ok = fast_put(&f, "{", 1);
+	for (size_t i = 0; i < n && ok; i++) {
+		const struct kv *h = &headers[i];
+		char *auth = NULL;
+
+		if (h->key == NULL || h->value == NULL)
+			continue;
+		if (f.len > 1)
+			ok = fast_put(&f, ",", 1);
+		ok = ok && fast_put(&f, "\"", 1) && put_json_text(&f, h->key, true) &&
+		     fast_put(&f, "\":\"", 3);
+		if (!ok)
+			break;
+		if (strcasecmp(h->key, "authorization") == 0) {
+			ok = (auth = redact_authorization(h->value)) != NULL &&
+			     put_json_text(&f, auth, false);
+			free(auth);
+		} else if (strcasecmp(h->key, "x-acs-security-token") == 0 ||
+		           strcasecmp(h->key, "x-acs-bearer-token") == 0) {
+			ok = fast_put(&f, REDACT_MASK, strlen(REDACT_MASK));
+		} else {
+			ok = put_json_text(&f, h->value, true);
+		}
+		ok = ok && fast_put(&f, "\"", 1);
+	}
+	if (!ok || !fast_put(&f, "}", 1)) {
+		free(f.out);
+		return NULL;
+	}
+	f.out[f.len] = '\0';
+	return f.out;
 }
