@@ -25,9 +25,18 @@ static bool
 is_secret_key(const char *key, size_t len)
 {
 	char norm[64];
-	size_t n = 0;
+	size_t n = 0, i = 0;
 
-	for (size_t i = 0; i < len; i++) {
+	/* Most keys are none of these: every secret name starts with l, k or u or holds a p. */
+	while (i < len && (key[i] == '_' || key[i] == '-'))
+		i++;
+	if (i == len || strchr("lkuLKU", key[i]) == NULL) {
+		while (i < len && key[i] != 'p' && key[i] != 'P')
+			i++;
+		if (i == len)
+			return false;
+	}
+	for (i = 0; i < len; i++) {
 		if (key[i] == '_' || key[i] == '-')
 			continue;
 		if (n + 1 >= sizeof(norm))
@@ -35,11 +44,11 @@ is_secret_key(const char *key, size_t len)
 		norm[n++] = (char)tolower((unsigned char)key[i]);
 	}
 	norm[n] = '\0';
-	for (size_t i = 0; i < NSECRET_KEYS; i++)
-		if (strcmp(norm, secret_keys[i]) == 0)
+	for (size_t k = 0; k < NSECRET_KEYS; k++)
+		if (strcmp(norm, secret_keys[k]) == 0)
 			return true;
 	/* A long key is cut above; look for "password" in the whole of it. */
-	for (size_t i = 0; i + 8 <= len; i++)
+	for (i = 0; i + 8 <= len; i++)
 		if ((key[i] == 'p' || key[i] == 'P') && strncasecmp(key + i, "password", 8) == 0)
 			return true;
 	return false;
@@ -144,16 +153,20 @@ cap_length(char *text)
  * cJSON would print after redact_tree, without building the tree (the
  * parse, walk and print cost a fifth of an invalid CreateCluster). It takes
  * only a strict subset of JSON that cJSON parses and prints back byte for
- * byte, once whitespace is dropped: strings without a control character or
+ * byte once whitespace is dropped: strings without a control character or
  * an escape other than \" \\ \b \f \n \r \t, numbers of the JSON grammar
- * (integers of up to 15 digits are printed as written; any other number is
- * printed by cJSON itself), nesting up to FAST_DEPTH. Anything else makes
- * it give up, and redact_body takes the slow path, which decides.
+ * (see fast_number), nesting up to FAST_DEPTH. Anything else makes it give
+ * up, and redact_body takes the tree path, which decides.
+ *
+ * The text between run and p is what cJSON prints as it is; it is copied
+ * in one piece when something else must be written (a mask, a number in
+ * cJSON's form) or left out (whitespace), and at the end.
  */
 #define FAST_DEPTH 64
 
 struct fast {
 	const char *p, *end;
+	const char *run; /* the start of the text not yet copied to out */
 	char *out;
 	size_t len, cap;
 	bool high; /* a byte >= 0x80 was seen: the UTF-8 check is still due */
@@ -176,14 +189,34 @@ fast_put(struct fast *f, const char *s, size_t n)
 	return true;
 }
 
-static void
-fast_space(struct fast *f)
+/* Copies the pending text up to upto; the next run starts at from. */
+static bool
+fast_flush(struct fast *f, const char *upto, const char *from)
 {
-	while (f->p < f->end && (*f->p == ' ' || *f->p == '\t' || *f->p == '\r' || *f->p == '\n'))
-		f->p++;
+	bool ok = fast_put(f, f->run, (size_t)(upto - f->run));
+
+	f->run = from;
+	return ok;
 }
 
-/* A string at f->p; copied to the output unless masked. Sets *start, *n to its contents. */
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Skips whitespace, which cJSON does not print; emit tells whether the text is being copied. */
+static bool
+fast_space(struct fast *f, bool emit)
+{
+	const char *s = f->p;
+
+	while (f->p < f->end && is_space(*f->p))
+		f->p++;
+	return !emit || f->p == s || fast_flush(f, s, f->p);
+}
+
+/* Steps over a string at f->p; sets *start, *n to its contents and *escaped. */
 static bool
 fast_string(struct fast *f, const char **start, size_t *n, bool *escaped)
 {
@@ -204,7 +237,7 @@ fast_string(struct fast *f, const char **start, size_t *n, bool *escaped)
 		if (c >= 0x80)
 			f->high = true;
 		if (c == '\\') {
-			if (q + 1 >= f->end || strchr("\"\\bfnrt", q[1]) == NULL || q[1] == '\0')
+			if (q + 1 >= f->end || q[1] == '\0' || strchr("\"\\bfnrt", q[1]) == NULL)
 				return false;
 			*escaped = true;
 			q++;
@@ -219,12 +252,48 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* A number of the JSON grammar at f->p, printed as cJSON prints it. */
+/*
+ * True when cJSON prints the number s[0..n) (of the JSON grammar) as it is
+ * written. cJSON 1.7 prints "%1.15g", or "%1.17g" when that does not read
+ * back. A number of at most 15 significant digits (DBL_DIG) reads back from
+ * "%1.15g", which writes its digits without trailing zeros, and in fixed
+ * notation for decimal exponents from -4 to 14. So an integer of up to 15
+ * digits, or a fraction without exponent, trailing zero or more than three
+ * zeros after "0.", is printed as written. ("-0" is not: "0" or "-0" would
+ * depend on the version.)
+ */
+static bool
+number_as_printed(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0, point = n, lead = 0;
+
+	if (s[0] == '-')
+		i++;
+	if (s[i] == '0' && (i + 1 == n || s[i + 1] != '.'))
+		return i + 1 == n && i == 0;
+	for (; i < n; i++) {
+		if (s[i] == '.') {
+			point = i;
+		} else if (!is_digit(s[i])) {
+			return false; /* an exponent */
+		} else if (digits == 0 && s[i] == '0') {
+			lead++; /* "0." and the zeros after it */
+		} else {
+			digits++;
+		}
+	}
+	if (digits == 0 || digits > 15)
+		return false;
+	if (point == n)
+		return true;
+	return s[n - 1] != '0' && lead <= 4; /* lead counts the 0 before the point too */
+}
+
+/* A number of the JSON grammar at f->p, written as cJSON prints it. */
 static bool
 fast_number(struct fast *f, bool emit)
 {
 	const char *s = f->p, *q = s;
-	bool integer = true;
 	char token[64], *printed;
 	cJSON *num;
 	bool ok;
@@ -239,14 +308,12 @@ fast_number(struct fast *f, bool emit)
 		while (q < f->end && is_digit(*q))
 			q++;
 	if (q < f->end && *q == '.') {
-		integer = false;
 		if (++q >= f->end || !is_digit(*q))
 			return false;
 		while (q < f->end && is_digit(*q))
 			q++;
 	}
 	if (q < f->end && (*q == 'e' || *q == 'E')) {
-		integer = false;
 		if (++q < f->end && (*q == '+' || *q == '-'))
 			q++;
 		if (q >= f->end || !is_digit(*q))
@@ -255,11 +322,9 @@ fast_number(struct fast *f, bool emit)
 			q++;
 	}
 	f->p = q;
-	if (!emit)
+	if (!emit || number_as_printed(s, (size_t)(q - s)))
 		return true;
-	/* Up to 15 digits, %d and %1.15g both write an integer back as it came (but "-0"). */
-	if (integer && q - s <= 15 && !(s[0] == '-' && s[1] == '0'))
-		return fast_put(f, s, (size_t)(q - s));
+	/* Rare: let cJSON itself print it. */
 	if ((size_t)(q - s) >= sizeof(token))
 		return false;
 	memcpy(token, s, (size_t)(q - s));
@@ -267,13 +332,13 @@ fast_number(struct fast *f, bool emit)
 	if ((num = cJSON_Parse(token)) == NULL)
 		return false;
 	printed = cJSON_PrintUnformatted(num);
-	ok = printed != NULL && fast_put(f, printed, strlen(printed));
+	ok = printed != NULL && fast_flush(f, s, q) && fast_put(f, printed, strlen(printed));
 	cJSON_free(printed);
 	cJSON_Delete(num);
 	return ok;
 }
 
-/* One value at f->p (after whitespace); written to the output when emit is set. */
+/* One value at f->p (after whitespace); emit is false inside a masked value. */
 static bool
 fast_value(struct fast *f, int depth, bool emit)
 {
@@ -285,8 +350,7 @@ fast_value(struct fast *f, int depth, bool emit)
 		return false;
 	switch (*f->p) {
 	case '"':
-		s = f->p;
-		return fast_string(f, &s, &n, &escaped) && (!emit || fast_put(f, s - 1, n + 2));
+		return fast_string(f, &s, &n, &escaped);
 	case '{':
 	case '[': {
 		char close = *f->p == '{' ? '}' : ']';
@@ -294,50 +358,45 @@ fast_value(struct fast *f, int depth, bool emit)
 
 		if (depth >= FAST_DEPTH)
 			return false;
-		if (emit && !fast_put(f, f->p, 1))
-			return false;
 		f->p++;
-		fast_space(f);
+		if (!fast_space(f, emit))
+			return false;
 		if (f->p < f->end && *f->p == close) {
 			f->p++;
-			return !emit || fast_put(f, &close, 1);
+			return true;
 		}
 		for (;;) {
 			bool masked = false;
 
 			if (object) {
 				if (f->p >= f->end || *f->p != '"' ||
-				    !fast_string(f, &s, &n, &escaped) || escaped)
-					return false;
-				if (emit && !fast_put(f, s - 1, n + 2))
-					return false;
-				fast_space(f);
-				if (f->p >= f->end || *f->p != ':')
+				    !fast_string(f, &s, &n, &escaped) || escaped ||
+				    !fast_space(f, emit) || f->p >= f->end || *f->p != ':')
 					return false;
 				f->p++;
-				if (emit && !fast_put(f, ":", 1))
+				if (!fast_space(f, emit))
 					return false;
-				fast_space(f);
 				masked = is_secret_key(s, n);
 				if (emit && masked &&
-				    !fast_put(f, "\"" REDACT_MASK "\"", strlen(REDACT_MASK) + 2))
+				    (!fast_flush(f, f->p, NULL) ||
+				     !fast_put(f, "\"" REDACT_MASK "\"", strlen(REDACT_MASK) + 2)))
 					return false;
 			}
 			if (!fast_value(f, depth + 1, emit && !masked))
 				return false;
-			fast_space(f);
-			if (f->p >= f->end)
+			if (emit && masked)
+				f->run = f->p;
+			if (!fast_space(f, emit) || f->p >= f->end)
 				return false;
 			if (*f->p == close) {
 				f->p++;
-				return !emit || fast_put(f, &close, 1);
+				return true;
 			}
 			if (*f->p != ',')
 				return false;
 			f->p++;
-			if (emit && !fast_put(f, ",", 1))
+			if (!fast_space(f, emit))
 				return false;
-			fast_space(f);
 		}
 	}
 	case 't':
@@ -350,7 +409,7 @@ fast_value(struct fast *f, int depth, bool emit)
 		if ((size_t)(f->end - f->p) < n || memcmp(f->p, w, n) != 0)
 			return false;
 		f->p += n;
-		return !emit || fast_put(f, w, n);
+		return true;
 	}
 	default:
 		return fast_number(f, emit);
@@ -364,7 +423,7 @@ fast_value(struct fast *f, int depth, bool emit)
 static char *
 fast_body(const char *body, size_t len, bool *failed)
 {
-	struct fast f = {.p = body, .end = body + len};
+	struct fast f = {.p = body, .end = body + len, .run = body};
 
 	*failed = false;
 	f.cap = len + 16;
@@ -372,11 +431,11 @@ fast_body(const char *body, size_t len, bool *failed)
 		*failed = true;
 		return NULL;
 	}
-	fast_space(&f);
-	if (!fast_value(&f, 0, true))
+	if (!fast_space(&f, true) || !fast_value(&f, 0, true) || !fast_space(&f, true))
 		goto fail;
-	fast_space(&f);
 	if (f.p != f.end || (f.high && !jsonbody_utf8_valid(body, len)))
+		goto fail;
+	if (!fast_flush(&f, f.p, f.p))
 		goto fail;
 	f.out[f.len] = '\0';
 	return f.out;
