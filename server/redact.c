@@ -1,5 +1,4 @@
 /* Secret redaction for the request journal (redact.h). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,30 +23,22 @@ static const char *const secret_keys[] = {
 static bool
 is_secret_key(const char *key, size_t len)
 {
-	char norm[64];
-	size_t n = 0, i = 0;
+	char norm[16];
+	size_t n = 0, i;
 
-	/* Most keys are none of these: every secret name starts with l, k or u or holds a p. */
-	while (i < len && (key[i] == '_' || key[i] == '-'))
-		i++;
-	if (i == len || strchr("lkuLKU", key[i]) == NULL) {
-		while (i < len && key[i] != 'p' && key[i] != 'P')
-			i++;
-		if (i == len)
-			return false;
-	}
-	for (i = 0; i < len; i++) {
-		if (key[i] == '_' || key[i] == '-')
+	/* No secret name is longer than 13 letters: a longer key is no exact match. */
+	for (i = 0; i < len && n < sizeof(norm) - 2; i++) {
+		char c = key[i];
+
+		if (c == '_' || c == '-')
 			continue;
-		if (n + 1 >= sizeof(norm))
-			break;
-		norm[n++] = (char)tolower((unsigned char)key[i]);
+		norm[n++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
 	norm[n] = '\0';
-	for (size_t k = 0; k < NSECRET_KEYS; k++)
-		if (strcmp(norm, secret_keys[k]) == 0)
-			return true;
-	/* A long key is cut above; look for "password" in the whole of it. */
+	if (i == len && n < sizeof(norm) - 2)
+		for (size_t k = 0; k < NSECRET_KEYS; k++)
+			if (strcmp(norm, secret_keys[k]) == 0)
+				return true;
 	for (i = 0; i + 8 <= len; i++)
 		if ((key[i] == 'p' || key[i] == 'P') && strncasecmp(key + i, "password", 8) == 0)
 			return true;
