@@ -82,9 +82,28 @@ db_journal_append(struct db_conn *conn, const struct journal_rec *recs, size_t n
 		}
 		sqlite3_reset(st);
 	}
+	/*
+	 * Until the ring is full, nothing is evicted: a span of seq no longer
+	 * than max holds at most max rows, and the span is two index lookups
+	 * where SQL_JOURNAL_EVICT walks every row (all of them, while the ring
+	 * fills).
+	 */
+	if (!conn->journal_contiguous) {
+		int64_t span = 0;
+
+		if ((st = conn_stmt(conn, SQL_JOURNAL_SPAN)) == NULL)
+			return ERR_INTERNAL;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			span = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (span <= max) {
+			*evicted = 0;
+			return ERR_OK;
+		}
+	}
 	/* The walk of SQL_JOURNAL_EVICT cost 10,000 index steps per flush at the default cap. */
 	if ((st = conn_stmt(conn, conn->journal_contiguous ? SQL_JOURNAL_EVICT_FAST
-							  : SQL_JOURNAL_EVICT)) == NULL)
+	                                                   : SQL_JOURNAL_EVICT)) == NULL)
 		return ERR_INTERNAL;
 	sqlite3_bind_int64(st, 1, max);
 	if (sqlite3_step(st) == SQLITE_DONE) {
