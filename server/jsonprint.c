@@ -29,54 +29,59 @@ put(struct sink *s, const char *text, size_t n)
 	s->len += n;
 }
 
+/* The bytes a string cannot hold as they are: controls, '"', '\\' (and NUL, its end). */
+static bool
+special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
 /* A string as cJSON's print_string_ptr writes it. */
 static void
 put_string(struct sink *s, const char *str)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run;
+	char esc[6] = {'\\', 'u', '0', '0', 0, 0};
 
 	put(s, "\"", 1);
 	if (str == NULL)
 		str = "";
-	for (run = str;; str++) {
-		unsigned char c = (unsigned char)*str;
-		char esc[6] = {'\\', 0, 0, 0, 0, 0};
-		size_t n = 2;
+	for (;;) {
+		const char *run = str;
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+		while (!special((unsigned char)*str))
+			str++;
 		put(s, run, (size_t)(str - run));
-		if (c == '\0')
+		if ((c = (unsigned char)*str++) == '\0')
 			break;
 		switch (c) {
 		case '"':
+			put(s, "\\\"", 2);
+			break;
 		case '\\':
-			esc[1] = (char)c;
+			put(s, "\\\\", 2);
 			break;
 		case '\b':
-			esc[1] = 'b';
+			put(s, "\\b", 2);
 			break;
 		case '\f':
-			esc[1] = 'f';
+			put(s, "\\f", 2);
 			break;
 		case '\n':
-			esc[1] = 'n';
+			put(s, "\\n", 2);
 			break;
 		case '\r':
-			esc[1] = 'r';
+			put(s, "\\r", 2);
 			break;
 		case '\t':
-			esc[1] = 't';
+			put(s, "\\t", 2);
 			break;
 		default:
-			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
-			n = 6;
+			put(s, esc, 6);
 		}
-		put(s, esc, n);
-		run = str + 1;
 	}
 	put(s, "\"", 1);
 }
