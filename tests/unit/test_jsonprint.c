@@ -123,6 +123,19 @@ main(void)
 	cJSON_AddNumberToObject(raw, "inf", -INFINITY);
 	tap_ok(same(raw, "raw and non-finite"), "raw values and non-finite numbers");
 	cJSON_Delete(raw);
+	{
+		char *big = malloc(20000);
+		cJSON *arr = cJSON_CreateArray();
+
+		memset(big, 'x', 19999);
+		big[19999] = '\0';
+		big[5000] = '\n';
+		for (int i = 0; i < 3; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(big));
+		tap_ok(same(arr, "big"), "60 KB past the stack buffer");
+		cJSON_Delete(arr);
+		free(big);
+	}
 	tap_ok(jsonprint(NULL, NULL) == NULL, "NULL gives NULL");
 	return tap_done();
 }
