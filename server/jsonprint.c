@@ -27,24 +27,32 @@ struct sink {
 	bool heap, failed;
 };
 
-static void
+/* Makes room for n more bytes and the NUL; false once an allocation failed. */
+static bool
+grow(struct sink *s, size_t n)
+{
+	size_t cap = (s->len + n + 1) * 2;
+	char *grown;
+
+	if (s->failed)
+		return false;
+	if ((grown = s->heap ? realloc(s->out, cap) : malloc(cap)) == NULL) {
+		s->failed = true;
+		return false;
+	}
+	if (!s->heap)
+		memcpy(grown, s->out, s->len);
+	s->out = grown;
+	s->cap = cap;
+	s->heap = true;
+	return true;
+}
+
+/* Runs some 350 times an answer: inline, with the growing out of line. */
+static inline void
 put(struct sink *s, const char *text, size_t n)
 {
-	if (s->len + n + 1 > s->cap && !s->failed) {
-		size_t cap = (s->len + n + 1) * 2;
-		char *grown = s->heap ? realloc(s->out, cap) : malloc(cap);
-
-		if (grown == NULL) {
-			s->failed = true;
-			return;
-		}
-		if (!s->heap)
-			memcpy(grown, s->out, s->len);
-		s->out = grown;
-		s->cap = cap;
-		s->heap = true;
-	}
-	if (s->failed)
+	if (s->cap - s->len <= n && !grow(s, n))
 		return;
 	memcpy(s->out + s->len, text, n);
 	s->len += n;
