@@ -26,8 +26,12 @@ is_secret_key(const char *key, size_t len)
 	char norm[16];
 	size_t n = 0, i;
 
-	/* No secret name is longer than 13 letters: a longer key is no exact match. */
-	for (i = 0; i < len && n < sizeof(norm) - 2; i++) {
+	/* Every secret name starts with l, k or u; no name is longer than 13 letters. */
+	for (i = 0; i < len && (key[i] == '_' || key[i] == '-'); i++)
+		;
+	if (i < len && strchr("lkuLKU", key[i]) == NULL)
+		i = len + 1;
+	for (; i < len && n < sizeof(norm) - 2; i++) {
 		char c = key[i];
 
 		if (c == '_' || c == '-')
@@ -217,6 +221,9 @@ fast_string(struct fast *f, const char **start, size_t *n, bool *escaped)
 	for (const char *q = s; q < f->end; q++) {
 		unsigned char c = (unsigned char)*q;
 
+		/* Most bytes: printable ASCII other than '"' and '\\'. */
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+			continue;
 		if (c == '"') {
 			*start = s;
 			*n = (size_t)(q - s);
