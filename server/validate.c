@@ -2355,9 +2355,13 @@ validate_data(const struct verdict *v)
 			cJSON_Delete(data);
 			return NULL;
 		}
-		cJSON_AddStringToObject(item, "code", err_info(v->v[i].err)->code);
-		cJSON_AddStringToObject(item, "message", v->v[i].message);
-		cJSON_AddStringToObject(item, "parameter", v->v[i].parameter);
+		/* Borrowed, not copied: 36 copies cost a tenth of an invalid create's answer. */
+		cJSON_AddItemToObjectCS(item, "code",
+		                        cJSON_CreateStringReference(err_info(v->v[i].err)->code));
+		cJSON_AddItemToObjectCS(item, "message",
+		                        cJSON_CreateStringReference(v->v[i].message));
+		cJSON_AddItemToObjectCS(item, "parameter",
+		                        cJSON_CreateStringReference(v->v[i].parameter));
 	}
 	return data;
 }
