@@ -27,7 +27,9 @@ static const char SQL_JOURNAL_EVICT[] =
 static const char SQL_JOURNAL_EVICT_FAST[] =
     "DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?1";
 
-static const char SQL_JOURNAL_SPAN[] = "SELECT max(seq) - min(seq) + 1 FROM journal";
+/* Two subqueries: min() and max() in one SELECT scan the table; alone, each is one index lookup. */
+static const char SQL_JOURNAL_SPAN[] =
+    "SELECT (SELECT max(seq) FROM journal) - (SELECT min(seq) FROM journal) + 1";
 
 static const char SQL_JOURNAL_LIST[] =
     "SELECT seq, real_ms, request_id, account, method, path, operation, status, error_code,"
@@ -60,31 +62,66 @@ db_journal_append(struct db_conn *conn, const struct journal_rec *recs, size_t n
 	sqlite3_stmt *st;
 	enum err err = ERR_INTERNAL;
 
+	/*
+	 * One statement for the batch; the texts are bound SQLITE_STATIC, as
+	 * the records outlive the step (copying them cost as much as the insert).
+	 */
+	if ((st = conn_stmt(conn, SQL_JOURNAL_INSERT)) == NULL)
+		return ERR_INTERNAL;
 	for (size_t i = 0; i < n; i++) {
 		const struct journal_rec *r = &recs[i];
+		const char *text[] = {
+		    r->request_id,
+		    r->account,
+		    r->method,
+		    r->path,
+		    r->operation,
+		    r->error_code != NULL ? r->error_code : "",
+		    r->body != NULL ? r->body : "",
+		    r->headers != NULL ? r->headers : "{}",
+		};
+		static const int column[] = {2, 3, 4, 5, 6, 8, 10, 11};
 
-		if ((st = conn_stmt(conn, SQL_JOURNAL_INSERT)) == NULL)
-			return ERR_INTERNAL;
 		sqlite3_bind_int64(st, 1, r->real_ms);
-		conn_bind_text(st, 2, r->request_id);
-		conn_bind_text(st, 3, r->account);
-		conn_bind_text(st, 4, r->method);
-		conn_bind_text(st, 5, r->path);
-		conn_bind_text(st, 6, r->operation);
 		sqlite3_bind_int(st, 7, r->status);
-		conn_bind_text(st, 8, r->error_code != NULL ? r->error_code : "");
 		sqlite3_bind_double(st, 9, r->duration_ms);
-		conn_bind_text(st, 10, r->body != NULL ? r->body : "");
-		conn_bind_text(st, 11, r->headers != NULL ? r->headers : "{}");
+		for (size_t k = 0; k < sizeof(column) / sizeof(column[0]); k++) {
+			if (text[k] == NULL)
+				sqlite3_bind_null(st, column[k]);
+			else
+				sqlite3_bind_text(st, column[k], text[k], -1, SQLITE_STATIC);
+		}
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
 			return ERR_INTERNAL;
 		}
 		sqlite3_reset(st);
 	}
+	/* No binding may outlive the records it points into. */
+	sqlite3_clear_bindings(st);
+	/*
+	 * Until the ring is full, nothing is evicted: a span of seq no longer
+	 * than max holds at most max rows, and the span is two index lookups
+	 * where SQL_JOURNAL_EVICT walks every row (all of them, while the ring
+	 * fills).
+	 */
+	if (!conn->journal_contiguous) {
+		int64_t span = 0;
+
+		if ((st = conn_stmt(conn, SQL_JOURNAL_SPAN)) == NULL)
+			return ERR_INTERNAL;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			span = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (span <= max) {
+			*evicted = 0;
+			return ERR_OK;
+		}
+	}
 	/* The walk of SQL_JOURNAL_EVICT cost 10,000 index steps per flush at the default cap. */
 	if ((st = conn_stmt(conn, conn->journal_contiguous ? SQL_JOURNAL_EVICT_FAST
-							  : SQL_JOURNAL_EVICT)) == NULL)
+	                                                   : SQL_JOURNAL_EVICT)) == NULL)
 		return ERR_INTERNAL;
 	sqlite3_bind_int64(st, 1, max);
 	if (sqlite3_step(st) == SQLITE_DONE) {

@@ -205,36 +205,6 @@ error_code_of(const struct call *call)
 	return out != NULL ? out : strdup(err_info(resp->err)->code);
 }
 
-/* The request headers as a JSON object text, Authorization and tokens cut, values escaped. */
-static char *
-headers_of(const struct call *call)
-{
-	cJSON *doc = cJSON_CreateObject();
-	char *text;
-
-	if (doc == NULL)
-		return NULL;
-	for (size_t i = 0; i < call->req.nheaders; i++) {
-		const struct kv *h = &call->req.headers[i];
-		char *key = redact_text(h->key), *value;
-
-		if (strcasecmp(h->key, "authorization") == 0)
-			value = redact_authorization(h->value);
-		else if (strcasecmp(h->key, "x-acs-security-token") == 0 ||
-		         strcasecmp(h->key, "x-acs-bearer-token") == 0)
-			value = strdup(REDACT_MASK);
-		else
-			value = redact_text(h->value);
-		if (key != NULL && value != NULL)
-			cJSON_AddStringToObject(doc, key, value);
-		free(key);
-		free(value);
-	}
-	text = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
-	return text;
-}
-
 void
 journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 {
@@ -254,7 +224,7 @@ journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 	r.operation = strdup(call->operation != NULL ? call->operation : "Unknown");
 	r.error_code = error_code_of(call);
 	r.body = redact_body(call->req.body, call->req.body_len);
-	r.headers = headers_of(call);
+	r.headers = redact_headers(call->req.headers, call->req.nheaders);
 	if (r.request_id == NULL || r.account == NULL || r.method == NULL || r.path == NULL ||
 	    r.operation == NULL || r.error_code == NULL || r.body == NULL || r.headers == NULL) {
 		journal_rec_clear(&r);

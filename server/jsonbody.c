@@ -103,6 +103,9 @@ scan_numbers(const char *s, size_t len, size_t *count)
 	return flags;
 }
 
+/* Objects of at most this many members are checked for duplicates without sorting. */
+#define SMALL_OBJECT 24
+
 static int
 compare_keys(const void *a, const void *b)
 {
@@ -112,7 +115,7 @@ compare_keys(const void *a, const void *b)
 /* Checks depth and duplicate keys, and marks numbers; returns false with why filled. */
 static bool
 walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, char *why,
-    size_t whylen)
+     size_t whylen)
 {
 	if (cJSON_IsNumber(node)) {
 		if (*next < nflags && !integral[*next])
@@ -133,6 +136,27 @@ walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, 
 
 		for (cJSON *c = node->child; c != NULL; c = c->next)
 			n++;
+		/*
+		 * A small object (a CreateCluster body is one) is cheaper compared
+		 * pair by pair. The message names the same key as the sort would:
+		 * the first duplicate in byte order.
+		 */
+		if (n <= SMALL_OBJECT) {
+			const char *dup = NULL;
+
+			for (cJSON *a = node->child; a != NULL; a = a->next)
+				for (cJSON *b = a->next; b != NULL; b = b->next)
+					if (a->string[0] == b->string[0] &&
+					    strcmp(a->string, b->string) == 0 &&
+					    (dup == NULL || strcmp(a->string, dup) < 0))
+						dup = a->string;
+			if (dup != NULL) {
+				snprintf(why, whylen, "duplicate key \"%.64s\" in a JSON object",
+				         dup);
+				return false;
+			}
+			goto members;
+		}
 		keys = malloc((n != 0 ? n : 1) * sizeof(*keys));
 		if (keys == NULL) {
 			snprintf(why, whylen, "out of memory");
@@ -144,7 +168,7 @@ walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, 
 		for (k = 1; k < n && ok; k++) {
 			if (strcmp(keys[k - 1], keys[k]) == 0) {
 				snprintf(why, whylen, "duplicate key \"%.64s\" in a JSON object",
-				    keys[k]);
+				         keys[k]);
 				ok = false;
 			}
 		}
@@ -152,6 +176,7 @@ walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, 
 		if (!ok)
 			return false;
 	}
+members:
 	for (cJSON *c = node->child; c != NULL; c = c->next)
 		if (!walk(c, depth + 1, integral, nflags, next, why, whylen))
 			return false;

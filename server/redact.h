@@ -46,4 +46,14 @@ char *redact_authorization(const char *value);
  */
 char *redact_text(const char *s);
 
+struct kv;
+
+/*
+ * The request headers headers[0..n) as a compact JSON object, in order:
+ * names and values as redact_text writes them, Authorization cut by
+ * redact_authorization, x-acs-security-token and x-acs-bearer-token masked.
+ * The same text as printing a cJSON object of them, without building one.
+ */
+char *redact_headers(const struct kv *headers, size_t n);
+
 #endif
