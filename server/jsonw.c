@@ -67,6 +67,12 @@ put(struct jsonw *w, const char *s, size_t n)
 	w->buf[w->len] = '\0';
 }
 
+void
+jsonw_raw(struct jsonw *w, const char *s, size_t n)
+{
+	put(w, s, n);
+}
+
 /* The comma before a value, unless it is the first of its container or follows a key. */
 static void
 separate(struct jsonw *w)
@@ -127,7 +133,17 @@ jsonw_array_end(struct jsonw *w)
 	close_container(w, ']');
 }
 
-/* s quoted, escaped as cJSON's print_string_ptr escapes. */
+/*
+ * The escape of each byte as cJSON's print_string_ptr writes it: 0 for
+ * none, a letter for a two-byte escape, 'u' for \u00XX.
+ */
+static const char escapes[256] = {
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+	0, 0, '"', ['\\'] = '\\',
+};
+
+/* s quoted and escaped; runs without escapes are copied whole. */
 static void
 quoted(struct jsonw *w, const char *s)
 {
@@ -136,13 +152,9 @@ quoted(struct jsonw *w, const char *s)
 	size_t extra = 0, n;
 	char *o;
 
-	for (n = 0; p[n] != '\0'; n++) {
-		if (p[n] == '"' || p[n] == '\\' || p[n] == '\b' || p[n] == '\f' || p[n] == '\n' ||
-		    p[n] == '\r' || p[n] == '\t')
-			extra += 1;
-		else if (p[n] < 32)
-			extra += 5;
-	}
+	for (n = 0; p[n] != '\0'; n++)
+		if (escapes[p[n]] != 0)
+			extra += escapes[p[n]] == 'u' ? 5 : 1;
 	if (!reserve(w, n + extra + 2))
 		return;
 	o = w->buf + w->len;
@@ -152,28 +164,18 @@ quoted(struct jsonw *w, const char *s)
 		o += n;
 	} else {
 		for (; *p != '\0'; p++) {
-			const char *esc = NULL;
+			char e = escapes[*p];
 
-			switch (*p) {
-			case '"': esc = "\\\""; break;
-			case '\\': esc = "\\\\"; break;
-			case '\b': esc = "\\b"; break;
-			case '\f': esc = "\\f"; break;
-			case '\n': esc = "\\n"; break;
-			case '\r': esc = "\\r"; break;
-			case '\t': esc = "\\t"; break;
-			default: break;
-			}
-			if (esc != NULL) {
-				*o++ = esc[0];
-				*o++ = esc[1];
-			} else if (*p < 32) {
+			if (e == 0) {
+				*o++ = (char)*p;
+			} else if (e == 'u') {
 				memcpy(o, "\\u00", 4);
 				o[4] = hex[*p >> 4];
 				o[5] = hex[*p & 15];
 				o += 6;
 			} else {
-				*o++ = (char)*p;
+				*o++ = '\\';
+				*o++ = e;
 			}
 		}
 	}

@@ -47,6 +47,9 @@ void jsonw_number(struct jsonw *w, double d);
 void jsonw_bool(struct jsonw *w, bool b);
 void jsonw_null(struct jsonw *w);
 
+/* Appends n bytes of s verbatim: no separator, no quoting (for text that is not JSON yet). */
+void jsonw_raw(struct jsonw *w, const char *s, size_t n);
+
 /* The shorthands of cJSON_Add*ToObject. */
 void jsonw_add_string(struct jsonw *w, const char *key, const char *s);
 void jsonw_add_number(struct jsonw *w, const char *key, double d);

@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonw.h"
 #include "lifecycle.h"
 #include "timefmt.h"
 #include "view.h"
@@ -31,68 +32,6 @@ add_time(cJSON *obj, const char *key, int64_t ms)
 
 	timefmt_rfc3339(ms, buf);
 	cJSON_AddStringToObject(obj, key, buf);
-}
-
-static cJSON *
-string_array(const cJSON *spec, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
-
-	return cJSON_IsArray(v) ? cJSON_Duplicate(v, true) : cJSON_CreateArray();
-}
-
-static char *
-joined(const cJSON *array)
-{
-	size_t len = 1;
-	char *out;
-
-	for (const cJSON *c = array->child; c != NULL; c = c->next)
-		len += strlen(c->valuestring) + 1;
-	if ((out = calloc(1, len)) == NULL)
-		return NULL;
-	for (const cJSON *c = array->child; c != NULL; c = c->next) {
-		if (c != array->child)
-			strcat(out, ",");
-		strcat(out, c->valuestring);
-	}
-	return out;
-}
-
-static cJSON *
-meta_data(const cJSON *spec, const char *version)
-{
-	cJSON *meta = cJSON_CreateObject(), *caps, *addons, *rrsa;
-	const cJSON *runtime = cJSON_GetObjectItemCaseSensitive(spec, "runtime");
-	const cJSON *req_addons = cJSON_GetObjectItemCaseSensitive(spec, "addons");
-	const char *network = "Flannel";
-
-	addons = cJSON_AddArrayToObject(meta, "Addons");
-	for (const cJSON *a = req_addons != NULL ? req_addons->child : NULL; a != NULL;
-	     a = a->next) {
-		const char *name = spec_string(a, "name", "");
-		cJSON *item = cJSON_CreateObject();
-
-		if (strncmp(name, "terway", 6) == 0)
-			network = "Terway";
-		cJSON_AddStringToObject(item, "name", name);
-		cJSON_AddStringToObject(item, "config", spec_string(a, "config", ""));
-		cJSON_AddBoolToObject(item, "disabled", spec_bool(a, "disabled", false));
-		cJSON_AddItemToArray(addons, item);
-	}
-	caps = cJSON_AddObjectToObject(meta, "Capabilities");
-	cJSON_AddStringToObject(caps, "Network", network);
-	cJSON_AddStringToObject(caps, "NodeCIDRMask", spec_string(spec, "node_cidr_mask", "25"));
-	cJSON_AddStringToObject(caps, "ProxyMode", spec_string(spec, "proxy_mode", "ipvs"));
-	cJSON_AddBoolToObject(caps, "SandboxRuntime", true);
-	cJSON_AddStringToObject(meta, "KubernetesVersion", version);
-	cJSON_AddStringToObject(meta, "Runtime", spec_string(runtime, "name", ""));
-	cJSON_AddStringToObject(meta, "RuntimeVersion", spec_string(runtime, "version", ""));
-	rrsa = cJSON_AddObjectToObject(meta, "RRSAConfig");
-	cJSON_AddBoolToObject(rrsa, "enabled", false);
-	cJSON_AddNullToObject(meta, "ExtraCertSAN");
-	cJSON_AddStringToObject(meta, "VpcCidr", spec_string(spec, "vpc_cidr", ""));
-	return meta;
 }
 
 static void
@@ -174,36 +113,77 @@ running_at(const struct cluster_rec *c, int64_t now)
 	return c->running_ms <= now;
 }
 
-static cJSON *
-master_url(const struct cluster_rec *c, const cJSON *spec)
+/* Writes v (any cJSON value, as parsed from a spec) as cJSON_PrintUnformatted would. */
+static void
+write_cjson(struct jsonw *w, const cJSON *v)
 {
-	cJSON *doc = cJSON_CreateObject();
+	if (cJSON_IsString(v)) {
+		jsonw_string(w, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		jsonw_number(w, v->valuedouble);
+	} else if (cJSON_IsBool(v)) {
+		jsonw_bool(w, cJSON_IsTrue(v));
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		bool obj = cJSON_IsObject(v);
+
+		if (obj)
+			jsonw_object_begin(w);
+		else
+			jsonw_array_begin(w);
+		for (const cJSON *c = v->child; c != NULL; c = c->next) {
+			if (obj)
+				jsonw_key(w, c->string);
+			write_cjson(w, c);
+		}
+		if (obj)
+			jsonw_object_end(w);
+		else
+			jsonw_array_end(w);
+	} else {
+		jsonw_null(w);
+	}
+}
+
+/* Writes key: the JSON text inner holds, as a string ("{}" when inner failed). */
+static void
+add_json_text(struct jsonw *w, const char *key, struct jsonw *inner)
+{
+	char *text = jsonw_finish(inner, NULL);
+
+	jsonw_add_string(w, key, text != NULL ? text : "{}");
+	free(text);
+}
+
+static void
+master_url(struct jsonw *w, const struct cluster_rec *c, const cJSON *spec)
+{
 	char url[96];
 	uint64_t h = derived_hash(c->cluster_id, "eip");
 
+	jsonw_object_begin(w);
 	/* endpoint_public_access defaults to true (create-cluster.md section 2). */
 	if (spec_bool(spec, "endpoint_public_access", true))
 		snprintf(url, sizeof(url), "https://47.%u.%u.%u:6443", (unsigned)(h % 256),
 		    (unsigned)(h / 256 % 256), (unsigned)(h / 65536 % 254 + 1));
 	else
 		url[0] = '\0';
-	cJSON_AddStringToObject(doc, "api_server_endpoint", url);
+	jsonw_add_string(w, "api_server_endpoint", url);
 	snprintf(url, sizeof(url), "https://%s:6443", c->api_ip);
-	cJSON_AddStringToObject(doc, "intranet_api_server_endpoint", url);
-	return doc;
+	jsonw_add_string(w, "intranet_api_server_endpoint", url);
+	jsonw_object_end(w);
 }
 
-static cJSON *
-maintenance_window(const cJSON *spec)
+static void
+maintenance_window(struct jsonw *w, const cJSON *spec)
 {
 	const cJSON *mw = cJSON_GetObjectItemCaseSensitive(spec, "maintenance_window");
-	cJSON *out = cJSON_CreateObject();
 
-	cJSON_AddBoolToObject(out, "enable", spec_bool(mw, "enable", false));
-	cJSON_AddStringToObject(out, "maintenance_time", spec_string(mw, "maintenance_time", ""));
-	cJSON_AddStringToObject(out, "duration", spec_string(mw, "duration", ""));
-	cJSON_AddStringToObject(out, "weekly_period", spec_string(mw, "weekly_period", ""));
-	return out;
+	jsonw_object_begin(w);
+	jsonw_add_bool(w, "enable", spec_bool(mw, "enable", false));
+	jsonw_add_string(w, "maintenance_time", spec_string(mw, "maintenance_time", ""));
+	jsonw_add_string(w, "duration", spec_string(mw, "duration", ""));
+	jsonw_add_string(w, "weekly_period", spec_string(mw, "weekly_period", ""));
+	jsonw_object_end(w);
 }
 
 const char *
@@ -214,88 +194,191 @@ view_cluster_state(const struct cluster_rec *c, int64_t now)
 	return c->state;
 }
 
-cJSON *
-view_cluster(const struct cluster_rec *c, int64_t now, int64_t size)
+static void
+write_time(struct jsonw *w, const char *key, int64_t ms)
+{
+	char buf[TIMEFMT_LEN];
+
+	timefmt_rfc3339(ms, buf);
+	jsonw_add_string(w, key, buf);
+}
+
+/*
+ * vswitch_ids and vswitch_id: the spec's array (an auto-created VPC's
+ * derived vswitch when it names none), and its string members joined by
+ * commas.
+ */
+static void
+write_vswitches(struct jsonw *w, const struct cluster_rec *c, const cJSON *spec)
+{
+	const cJSON *vsw = cJSON_GetObjectItemCaseSensitive(spec, "vswitch_ids");
+	struct jsonw joined;
+	char id[32], *text;
+
+	jsonw_init(&joined);
+	jsonw_key(w, "vswitch_ids");
+	jsonw_array_begin(w);
+	if (cJSON_IsArray(vsw) && vsw->child != NULL) {
+		for (const cJSON *v = vsw->child; v != NULL; v = v->next) {
+			write_cjson(w, v);
+			/* Not through the writer: the joined ids are a raw string, quoted once below. */
+			if (cJSON_IsString(v)) {
+				if (v != vsw->child)
+					jsonw_raw(&joined, ",", 1);
+				jsonw_raw(&joined, v->valuestring, strlen(v->valuestring));
+			}
+		}
+	} else if (auto_vpc(spec)) {
+		derived_id(c->cluster_id, "vsw-", id);
+		jsonw_string(w, id);
+		jsonw_raw(&joined, id, strlen(id));
+	}
+	jsonw_array_end(w);
+	text = jsonw_finish(&joined, NULL);
+	jsonw_add_string(w, "vswitch_id", text != NULL ? text : "");
+	free(text);
+}
+
+static void
+meta_data(struct jsonw *w, const cJSON *spec, const char *version)
+{
+	const cJSON *runtime = cJSON_GetObjectItemCaseSensitive(spec, "runtime");
+	const cJSON *req_addons = cJSON_GetObjectItemCaseSensitive(spec, "addons");
+	const char *network = "Flannel";
+
+	jsonw_object_begin(w);
+	jsonw_key(w, "Addons");
+	jsonw_array_begin(w);
+	for (const cJSON *a = req_addons != NULL ? req_addons->child : NULL; a != NULL;
+	     a = a->next) {
+		const char *name = spec_string(a, "name", "");
+
+		if (strncmp(name, "terway", 6) == 0)
+			network = "Terway";
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "name", name);
+		jsonw_add_string(w, "config", spec_string(a, "config", ""));
+		jsonw_add_bool(w, "disabled", spec_bool(a, "disabled", false));
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "Capabilities");
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "Network", network);
+	jsonw_add_string(w, "NodeCIDRMask", spec_string(spec, "node_cidr_mask", "25"));
+	jsonw_add_string(w, "ProxyMode", spec_string(spec, "proxy_mode", "ipvs"));
+	jsonw_add_bool(w, "SandboxRuntime", true);
+	jsonw_object_end(w);
+	jsonw_add_string(w, "KubernetesVersion", version);
+	jsonw_add_string(w, "Runtime", spec_string(runtime, "name", ""));
+	jsonw_add_string(w, "RuntimeVersion", spec_string(runtime, "version", ""));
+	jsonw_key(w, "RRSAConfig");
+	jsonw_object_begin(w);
+	jsonw_add_bool(w, "enabled", false);
+	jsonw_object_end(w);
+	jsonw_key(w, "ExtraCertSAN");
+	jsonw_null(w);
+	jsonw_add_string(w, "VpcCidr", spec_string(spec, "vpc_cidr", ""));
+	jsonw_object_end(w);
+}
+
+bool
+view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now, int64_t size)
 {
 	cJSON *spec = cJSON_Parse(c->spec);
-	cJSON *out = cJSON_CreateObject(), *vsw, *tags, *params;
+	const cJSON *tags;
 	const char *version = spec_string(spec, "kubernetes_version", "");
-	char *vsw_joined;
+	struct jsonw inner;
 	char id[32];
 	bool running = running_at(c, now);
 
-	if (spec == NULL || out == NULL) {
-		cJSON_Delete(spec);
-		cJSON_Delete(out);
+	if (spec == NULL)
+		return false;
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "cluster_id", c->cluster_id);
+	jsonw_add_string(w, "name", c->name);
+	jsonw_add_string(w, "region_id", c->region_id);
+	jsonw_add_string(w, "zone_id", spec_string(spec, "zone_id", ""));
+	jsonw_add_string(w, "cluster_type", c->cluster_type);
+	jsonw_add_string(w, "profile", spec_string(spec, "profile", "Default"));
+	jsonw_add_string(w, "cluster_spec", spec_string(spec, "cluster_spec", "ack.standard"));
+	jsonw_add_string(w, "state", view_cluster_state(c, now));
+	jsonw_add_number(w, "size", (double)(size < 0 ? 0 : size));
+	write_time(w, "created", c->created_ms);
+	write_time(w, "updated",
+	    c->settle_state != NULL && c->settle_ms <= now ? c->settle_ms : c->updated_ms);
+	jsonw_add_string(w, "init_version", version);
+	jsonw_add_string(w, "current_version", version);
+	jsonw_add_string(w, "next_version", "");
+	jsonw_add_bool(w, "deletion_protection", spec_bool(spec, "deletion_protection", false));
+	jsonw_add_bool(w, "private_zone", false);
+	jsonw_add_string(w, "resource_group_id", spec_string(spec, "resource_group_id", ""));
+	vpc_id(c, spec, id);
+	jsonw_add_string(w, "vpc_id", id);
+	security_group_id(c, spec, id);
+	jsonw_add_string(w, "security_group_id", id);
+	write_vswitches(w, c, spec);
+	jsonw_add_string(w, "container_cidr", spec_string(spec, "container_cidr", ""));
+	jsonw_add_string(w, "service_cidr", spec_string(spec, "service_cidr", ""));
+	jsonw_add_string(w, "node_cidr_mask", spec_string(spec, "node_cidr_mask", "25"));
+	jsonw_add_string(w, "proxy_mode", spec_string(spec, "proxy_mode", "ipvs"));
+	jsonw_add_string(w, "timezone", spec_string(spec, "timezone", ""));
+	jsonw_add_string(w, "ip_stack", "ipv4");
+	jsonw_add_string(w, "network_mode", "vpc");
+	jsonw_add_string(w, "cluster_domain", spec_string(spec, "cluster_domain", "cluster.local"));
+	jsonw_add_string(w, "subnet_cidr", spec_string(spec, "container_cidr", ""));
+	jsonw_add_string(w, "docker_version", "");
+	jsonw_add_string(w, "worker_ram_role_name", spec_string(spec, "worker_ram_role_name", ""));
+	jsonw_add_string(w, "external_loadbalancer_id",
+	    c->lb_from_ms <= now && now < c->lb_until_ms ? c->lb_id : "");
+	if (running) {
+		jsonw_init(&inner);
+		master_url(&inner, c, spec);
+		add_json_text(w, "master_url", &inner);
+	} else {
+		jsonw_add_string(w, "master_url", "");
+	}
+	jsonw_init(&inner);
+	meta_data(&inner, spec, version);
+	add_json_text(w, "meta_data", &inner);
+	tags = cJSON_GetObjectItemCaseSensitive(spec, "tags");
+	jsonw_key(w, "tags");
+	jsonw_array_begin(w);
+	for (const cJSON *t = cJSON_IsArray(tags) ? tags->child : NULL; t != NULL; t = t->next)
+		write_cjson(w, t);
+	if (running) {
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "key", "ack.aliyun.com");
+		jsonw_add_string(w, "value", c->cluster_id);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "maintenance_window");
+	maintenance_window(w, spec);
+	jsonw_key(w, "parameters");
+	jsonw_object_begin(w);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	cJSON_Delete(spec);
+	return true;
+}
+
+cJSON *
+view_cluster(const struct cluster_rec *c, int64_t now, int64_t size)
+{
+	struct jsonw w;
+	char *text;
+	cJSON *out;
+
+	jsonw_init(&w);
+	if (!view_cluster_write(&w, c, now, size)) {
+		jsonw_finish_free(&w);
 		return NULL;
 	}
-	cJSON_AddStringToObject(out, "cluster_id", c->cluster_id);
-	cJSON_AddStringToObject(out, "name", c->name);
-	cJSON_AddStringToObject(out, "region_id", c->region_id);
-	cJSON_AddStringToObject(out, "zone_id", spec_string(spec, "zone_id", ""));
-	cJSON_AddStringToObject(out, "cluster_type", c->cluster_type);
-	cJSON_AddStringToObject(out, "profile", spec_string(spec, "profile", "Default"));
-	cJSON_AddStringToObject(out, "cluster_spec",
-	    spec_string(spec, "cluster_spec", "ack.standard"));
-	cJSON_AddStringToObject(out, "state", view_cluster_state(c, now));
-	cJSON_AddNumberToObject(out, "size", (double)(size < 0 ? 0 : size));
-	add_time(out, "created", c->created_ms);
-	add_time(out, "updated",
-	    c->settle_state != NULL && c->settle_ms <= now ? c->settle_ms : c->updated_ms);
-	cJSON_AddStringToObject(out, "init_version", version);
-	cJSON_AddStringToObject(out, "current_version", version);
-	cJSON_AddStringToObject(out, "next_version", "");
-	cJSON_AddBoolToObject(out, "deletion_protection",
-	    spec_bool(spec, "deletion_protection", false));
-	cJSON_AddBoolToObject(out, "private_zone", false);
-	cJSON_AddStringToObject(out, "resource_group_id",
-	    spec_string(spec, "resource_group_id", ""));
-	vpc_id(c, spec, id);
-	cJSON_AddStringToObject(out, "vpc_id", id);
-	security_group_id(c, spec, id);
-	cJSON_AddStringToObject(out, "security_group_id", id);
-	vsw = string_array(spec, "vswitch_ids");
-	if (auto_vpc(spec) && cJSON_GetArraySize(vsw) == 0) {
-		derived_id(c->cluster_id, "vsw-", id);
-		cJSON_AddItemToArray(vsw, cJSON_CreateString(id));
-	}
-	vsw_joined = joined(vsw);
-	cJSON_AddItemToObject(out, "vswitch_ids", vsw);
-	cJSON_AddStringToObject(out, "vswitch_id", vsw_joined != NULL ? vsw_joined : "");
-	free(vsw_joined);
-	cJSON_AddStringToObject(out, "container_cidr", spec_string(spec, "container_cidr", ""));
-	cJSON_AddStringToObject(out, "service_cidr", spec_string(spec, "service_cidr", ""));
-	cJSON_AddStringToObject(out, "node_cidr_mask", spec_string(spec, "node_cidr_mask", "25"));
-	cJSON_AddStringToObject(out, "proxy_mode", spec_string(spec, "proxy_mode", "ipvs"));
-	cJSON_AddStringToObject(out, "timezone", spec_string(spec, "timezone", ""));
-	cJSON_AddStringToObject(out, "ip_stack", "ipv4");
-	cJSON_AddStringToObject(out, "network_mode", "vpc");
-	cJSON_AddStringToObject(out, "cluster_domain",
-	    spec_string(spec, "cluster_domain", "cluster.local"));
-	cJSON_AddStringToObject(out, "subnet_cidr", spec_string(spec, "container_cidr", ""));
-	cJSON_AddStringToObject(out, "docker_version", "");
-	cJSON_AddStringToObject(out, "worker_ram_role_name",
-	    spec_string(spec, "worker_ram_role_name", ""));
-	cJSON_AddStringToObject(out, "external_loadbalancer_id",
-	    c->lb_from_ms <= now && now < c->lb_until_ms ? c->lb_id : "");
-	if (running)
-		add_json_string(out, "master_url", master_url(c, spec));
-	else
-		cJSON_AddStringToObject(out, "master_url", "");
-	add_json_string(out, "meta_data", meta_data(spec, version));
-	tags = string_array(spec, "tags");
-	if (running) {
-		cJSON *tag = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(tag, "key", "ack.aliyun.com");
-		cJSON_AddStringToObject(tag, "value", c->cluster_id);
-		cJSON_AddItemToArray(tags, tag);
-	}
-	cJSON_AddItemToObject(out, "tags", tags);
-	cJSON_AddItemToObject(out, "maintenance_window", maintenance_window(spec));
-	params = cJSON_AddObjectToObject(out, "parameters");
-	(void)params;
-	cJSON_Delete(spec);
+	if ((text = jsonw_finish(&w, NULL)) == NULL)
+		return NULL;
+	out = cJSON_Parse(text);
+	free(text);
 	return out;
 }
 
