@@ -390,122 +390,159 @@ result_status(enum task_state s)
 }
 
 static void
-add_error(cJSON *obj, const char *code, const char *message)
+write_error(struct jsonw *w, const char *code, const char *message)
 {
-	cJSON *error = cJSON_AddObjectToObject(obj, "error");
+	jsonw_key(w, "error");
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "code", code);
+	jsonw_add_string(w, "message", message);
+	jsonw_object_end(w);
+}
 
-	cJSON_AddStringToObject(error, "code", code);
-	cJSON_AddStringToObject(error, "message", message);
+static void
+write_empty_array(struct jsonw *w, const char *key)
+{
+	jsonw_key(w, key);
+	jsonw_array_begin(w);
+	jsonw_array_end(w);
 }
 
 /* The shape of a task whose plan does not parse: only what the row says. */
-static cJSON *
-task_unplanned(const struct task_rec *t, cJSON *out)
+static void
+task_unplanned(struct jsonw *w, const struct task_rec *t)
 {
-	cJSON_AddStringToObject(out, "state", t->state);
-	add_time(out, "created", t->created_ms);
-	add_time(out, "updated", t->updated_ms);
-	cJSON_AddStringToObject(out, "current_stage", "");
-	cJSON_AddArrayToObject(out, "stages");
-	cJSON_AddArrayToObject(out, "events");
-	cJSON_AddArrayToObject(out, "task_result");
-	add_error(out, "", "");
-	return out;
+	jsonw_add_string(w, "state", t->state);
+	write_time(w, "created", t->created_ms);
+	write_time(w, "updated", t->updated_ms);
+	jsonw_add_string(w, "current_stage", "");
+	write_empty_array(w, "stages");
+	write_empty_array(w, "events");
+	write_empty_array(w, "task_result");
+	write_error(w, "", "");
 }
 
 static void
-add_stages(cJSON *out, const struct lifecycle_timeline *tl, int64_t now)
+write_stages(struct jsonw *w, const struct lifecycle_timeline *tl, int64_t now)
 {
-	cJSON *stages = cJSON_AddArrayToObject(out, "stages");
 	char when[TIMEFMT_LEN];
 
+	jsonw_key(w, "stages");
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < tl->nspans; i++) {
 		const struct lifecycle_span *sp = &tl->spans[i];
 		bool ended = sp->end_ms <= now;
-		cJSON *stage;
 
 		if (sp->start_ms > now)
 			break;
-		stage = cJSON_CreateObject();
-		cJSON_AddStringToObject(stage, "state",
-		    !ended ? "running" : sp->failed ? "failed" : "success");
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "state", !ended ? "running" : sp->failed ? "failed" : "success");
 		timefmt_stage(sp->start_ms, when);
-		cJSON_AddStringToObject(stage, "start_time", when);
+		jsonw_add_string(w, "start_time", when);
 		if (ended)
 			timefmt_stage(sp->end_ms, when);
-		cJSON_AddStringToObject(stage, "end_time", ended ? when : "");
-		cJSON_AddStringToObject(stage, "message",
+		jsonw_add_string(w, "end_time", ended ? when : "");
+		jsonw_add_string(w, "message",
 		    !ended ? "" : sp->failed ? tl->error_message : lifecycle_stage(sp->stage)->done);
-		cJSON_AddObjectToObject(stage, "outputs");
-		cJSON_AddItemToArray(stages, stage);
+		jsonw_key(w, "outputs");
+		jsonw_object_begin(w);
+		jsonw_object_end(w);
+		jsonw_object_end(w);
 	}
+	jsonw_array_end(w);
 }
 
 static void
-add_events(cJSON *out, const struct lifecycle_plan *p, const struct lifecycle_timeline *tl,
-    int64_t now)
+write_events(struct jsonw *w, const struct lifecycle_plan *p,
+    const struct lifecycle_timeline *tl, int64_t now)
 {
 	struct lifecycle_event ev[LIFECYCLE_MAX_EVENTS];
 	size_t n = lifecycle_events(p, tl, now, ev, LIFECYCLE_MAX_EVENTS);
-	cJSON *events = cJSON_AddArrayToObject(out, "events");
 	char ms[24];
 
+	jsonw_key(w, "events");
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < n; i++) {
-		cJSON *e = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(e, "action", ev[i].action);
-		cJSON_AddStringToObject(e, "level", ev[i].level);
-		cJSON_AddStringToObject(e, "message", ev[i].message);
-		cJSON_AddStringToObject(e, "reason", ev[i].reason);
-		cJSON_AddStringToObject(e, "source", "ACK");
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "action", ev[i].action);
+		jsonw_add_string(w, "level", ev[i].level);
+		jsonw_add_string(w, "message", ev[i].message);
+		jsonw_add_string(w, "reason", ev[i].reason);
+		jsonw_add_string(w, "source", "ACK");
 		/* A string of epoch milliseconds [real]. */
 		snprintf(ms, sizeof(ms), "%lld", (long long)ev[i].ms);
-		cJSON_AddStringToObject(e, "timestamp", ms);
-		cJSON_AddItemToArray(events, e);
+		jsonw_add_string(w, "timestamp", ms);
+		jsonw_object_end(w);
 	}
+	jsonw_array_end(w);
 }
 
-cJSON *
-view_task(const struct task_rec *t, int64_t now)
+void
+view_task_write(struct jsonw *w, const struct task_rec *t, int64_t now)
 {
-	cJSON *out = cJSON_CreateObject(), *target, *result, *r;
 	cJSON *params = cJSON_Parse(t->parameters);
 	struct lifecycle_plan plan;
 	struct lifecycle_timeline tl;
 	enum task_state state;
 	const char *stage;
 
-	if (out == NULL) {
-		cJSON_Delete(params);
-		return NULL;
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "task_id", t->task_id);
+	jsonw_add_string(w, "cluster_id", t->cluster_id);
+	jsonw_add_string(w, "task_type", t->task_type);
+	jsonw_key(w, "target");
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "id", t->cluster_id);
+	jsonw_add_string(w, "type", "cluster");
+	jsonw_object_end(w);
+	jsonw_key(w, "parameters");
+	if (params != NULL) {
+		write_cjson(w, params);
+	} else {
+		jsonw_object_begin(w);
+		jsonw_object_end(w);
 	}
-	cJSON_AddStringToObject(out, "task_id", t->task_id);
-	cJSON_AddStringToObject(out, "cluster_id", t->cluster_id);
-	cJSON_AddStringToObject(out, "task_type", t->task_type);
-	target = cJSON_AddObjectToObject(out, "target");
-	cJSON_AddStringToObject(target, "id", t->cluster_id);
-	cJSON_AddStringToObject(target, "type", "cluster");
-	cJSON_AddItemToObject(out, "parameters", params != NULL ? params : cJSON_CreateObject());
-	if (!lifecycle_plan_parse(t->plan, &plan))
-		return task_unplanned(t, out);
+	cJSON_Delete(params);
+	if (!lifecycle_plan_parse(t->plan, &plan)) {
+		task_unplanned(w, t);
+		jsonw_object_end(w);
+		return;
+	}
 	lifecycle_timeline(&plan, t->created_ms, &tl);
 	state = lifecycle_task_state(&tl, now);
 	stage = lifecycle_current_stage(&tl, now);
-	cJSON_AddStringToObject(out, "state", lifecycle_task_states[state]);
-	add_time(out, "created", t->created_ms);
-	add_time(out, "updated", lifecycle_task_updated(&tl, now));
-	cJSON_AddStringToObject(out, "current_stage", stage != NULL ? stage : "");
-	add_stages(out, &tl, now);
-	add_events(out, &plan, &tl, now);
-	result = cJSON_AddArrayToObject(out, "task_result");
-	r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "data", t->cluster_id);
-	cJSON_AddStringToObject(r, "status", result_status(state));
-	cJSON_AddItemToArray(result, r);
+	jsonw_add_string(w, "state", lifecycle_task_states[state]);
+	write_time(w, "created", t->created_ms);
+	write_time(w, "updated", lifecycle_task_updated(&tl, now));
+	jsonw_add_string(w, "current_stage", stage != NULL ? stage : "");
+	write_stages(w, &tl, now);
+	write_events(w, &plan, &tl, now);
+	jsonw_key(w, "task_result");
+	jsonw_array_begin(w);
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "data", t->cluster_id);
+	jsonw_add_string(w, "status", result_status(state));
+	jsonw_object_end(w);
+	jsonw_array_end(w);
 	if (state == TASK_FAILED)
-		add_error(out, tl.error_code, tl.error_message);
+		write_error(w, tl.error_code, tl.error_message);
 	else
-		add_error(out, "", "");
+		write_error(w, "", "");
+	jsonw_object_end(w);
+}
+
+cJSON *
+view_task(const struct task_rec *t, int64_t now)
+{
+	struct jsonw w;
+	char *text;
+	cJSON *out;
+
+	jsonw_init(&w);
+	view_task_write(&w, t, now);
+	if ((text = jsonw_finish(&w, NULL)) == NULL)
+		return NULL;
+	out = cJSON_Parse(text);
+	free(text);
 	return out;
 }
 

@@ -31,7 +31,13 @@ bool view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t no
 /* The cluster as it stands at now, as cJSON (view_cluster_write, parsed). */
 struct cJSON *view_cluster(const struct cluster_rec *c, int64_t now, int64_t size);
 
-/* DescribeTaskInfo's body at now, computed from the task's plan. */
+/*
+ * Writes DescribeTaskInfo's body at now, computed from the task's plan,
+ * into w (a failure to allocate shows in jsonw_finish).
+ */
+void view_task_write(struct jsonw *w, const struct task_rec *t, int64_t now);
+
+/* DescribeTaskInfo's body at now, as cJSON (view_task_write, parsed). */
 struct cJSON *view_task(const struct task_rec *t, int64_t now);
 
 /* A DescribeClusterTasks item: task_id, task_type, state, created, updated, error. */
