@@ -310,7 +310,7 @@ write_vswitches(struct jsonw *w, const struct cluster_rec *c, const struct spec_
 	if (cJSON_IsArray(vsw) && vsw->child != NULL) {
 		for (const cJSON *v = vsw->child; v != NULL; v = v->next) {
 			write_cjson(w, v);
-			/* Not through the writer: the joined ids are a raw string, quoted once below. */
+			/* Raw: the joined ids are one string, quoted once below. */
 			if (cJSON_IsString(v)) {
 				if (v != vsw->child)
 					jsonw_raw(&joined, ",", 1);
@@ -527,7 +527,8 @@ write_stages(struct jsonw *w, const struct lifecycle_timeline *tl, int64_t now)
 		if (sp->start_ms > now)
 			break;
 		jsonw_object_begin(w);
-		jsonw_add_string(w, "state", !ended ? "running" : sp->failed ? "failed" : "success");
+		jsonw_add_string(w, "state",
+		    !ended ? "running" : sp->failed ? "failed" : "success");
 		timefmt_stage(sp->start_ms, when);
 		jsonw_add_string(w, "start_time", when);
 		if (ended)

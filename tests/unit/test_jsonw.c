@@ -66,7 +66,8 @@ static void
 test_numbers(void)
 {
 	static const double fixed[] = {0, -0.0, 1, -1, 0.5, 1e13, 2147483647.0, 2147483648.0,
-	    -2147483648.0, -2147483649.0, 1e300, 1e-300, 0.1, 1.0 / 3, DBL_MAX, DBL_MIN, 123456789012.0};
+	    -2147483648.0, -2147483649.0, 1e300, 1e-300, 0.1, 1.0 / 3, DBL_MAX, DBL_MIN,
+	    123456789012.0};
 	int bad = 0, shown = 0, n = 0;
 
 	for (int i = 0; i < 20000 + (int)(sizeof(fixed) / sizeof(fixed[0])); i++, n++) {
@@ -90,7 +91,8 @@ test_numbers(void)
 		bad += !same(jsonw_finish(&w, NULL), cJSON_PrintUnformatted(doc), &shown);
 		cJSON_Delete(doc);
 	}
-	tap_ok(bad == 0, "%d numbers (integers, fractions, any bits) print as cJSON prints them", n);
+	tap_ok(bad == 0, "%d numbers (integers, fractions, any bits) print as cJSON prints them",
+	    n);
 }
 
 static void
