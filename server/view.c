@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonw.h"
 #include "lifecycle.h"
 #include "timefmt.h"
 #include "view.h"
@@ -31,68 +32,6 @@ add_time(cJSON *obj, const char *key, int64_t ms)
 
 	timefmt_rfc3339(ms, buf);
 	cJSON_AddStringToObject(obj, key, buf);
-}
-
-static cJSON *
-string_array(const cJSON *spec, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
-
-	return cJSON_IsArray(v) ? cJSON_Duplicate(v, true) : cJSON_CreateArray();
-}
-
-static char *
-joined(const cJSON *array)
-{
-	size_t len = 1;
-	char *out;
-
-	for (const cJSON *c = array->child; c != NULL; c = c->next)
-		len += strlen(c->valuestring) + 1;
-	if ((out = calloc(1, len)) == NULL)
-		return NULL;
-	for (const cJSON *c = array->child; c != NULL; c = c->next) {
-		if (c != array->child)
-			strcat(out, ",");
-		strcat(out, c->valuestring);
-	}
-	return out;
-}
-
-static cJSON *
-meta_data(const cJSON *spec, const char *version)
-{
-	cJSON *meta = cJSON_CreateObject(), *caps, *addons, *rrsa;
-	const cJSON *runtime = cJSON_GetObjectItemCaseSensitive(spec, "runtime");
-	const cJSON *req_addons = cJSON_GetObjectItemCaseSensitive(spec, "addons");
-	const char *network = "Flannel";
-
-	addons = cJSON_AddArrayToObject(meta, "Addons");
-	for (const cJSON *a = req_addons != NULL ? req_addons->child : NULL; a != NULL;
-	     a = a->next) {
-		const char *name = spec_string(a, "name", "");
-		cJSON *item = cJSON_CreateObject();
-
-		if (strncmp(name, "terway", 6) == 0)
-			network = "Terway";
-		cJSON_AddStringToObject(item, "name", name);
-		cJSON_AddStringToObject(item, "config", spec_string(a, "config", ""));
-		cJSON_AddBoolToObject(item, "disabled", spec_bool(a, "disabled", false));
-		cJSON_AddItemToArray(addons, item);
-	}
-	caps = cJSON_AddObjectToObject(meta, "Capabilities");
-	cJSON_AddStringToObject(caps, "Network", network);
-	cJSON_AddStringToObject(caps, "NodeCIDRMask", spec_string(spec, "node_cidr_mask", "25"));
-	cJSON_AddStringToObject(caps, "ProxyMode", spec_string(spec, "proxy_mode", "ipvs"));
-	cJSON_AddBoolToObject(caps, "SandboxRuntime", true);
-	cJSON_AddStringToObject(meta, "KubernetesVersion", version);
-	cJSON_AddStringToObject(meta, "Runtime", spec_string(runtime, "name", ""));
-	cJSON_AddStringToObject(meta, "RuntimeVersion", spec_string(runtime, "version", ""));
-	rrsa = cJSON_AddObjectToObject(meta, "RRSAConfig");
-	cJSON_AddBoolToObject(rrsa, "enabled", false);
-	cJSON_AddNullToObject(meta, "ExtraCertSAN");
-	cJSON_AddStringToObject(meta, "VpcCidr", spec_string(spec, "vpc_cidr", ""));
-	return meta;
 }
 
 static void
@@ -142,26 +81,20 @@ derived_id(const char *cluster_id, const char *prefix, char out[32])
 	out[n] = '\0';
 }
 
-static bool
-auto_vpc(const cJSON *spec)
-{
-	return spec_string(spec, "vpcid", "")[0] == '\0';
-}
-
+/* vpcid is the spec's ("" when it names none: the VPC is created). */
 static void
-vpc_id(const struct cluster_rec *c, const cJSON *spec, char out[32])
+vpc_id(const struct cluster_rec *c, const char *vpcid, char out[32])
 {
-	if (auto_vpc(spec))
+	if (vpcid[0] == '\0')
 		derived_id(c->cluster_id, "vpc-", out);
 	else
-		snprintf(out, 32, "%s", spec_string(spec, "vpcid", ""));
+		snprintf(out, 32, "%s", vpcid);
 }
 
+/* given is the spec's security_group_id, "" when it names none. */
 static void
-security_group_id(const struct cluster_rec *c, const cJSON *spec, char out[32])
+security_group_id(const struct cluster_rec *c, const char *given, char out[32])
 {
-	const char *given = spec_string(spec, "security_group_id", "");
-
 	if (given[0] != '\0')
 		snprintf(out, 32, "%s", given);
 	else
@@ -174,36 +107,172 @@ running_at(const struct cluster_rec *c, int64_t now)
 	return c->running_ms <= now;
 }
 
-static cJSON *
-master_url(const struct cluster_rec *c, const cJSON *spec)
+/*
+ * The top-level members of a spec that a cluster's view reads, found in one
+ * pass over the spec (cJSON_GetObjectItemCaseSensitive walked the ~35
+ * members once per key, ~25 times a cluster). Sorted by name: the enum is
+ * the index into spec_keys.
+ */
+enum spec_key {
+	SK_ADDONS,
+	SK_CLUSTER_DOMAIN,
+	SK_CLUSTER_SPEC,
+	SK_CONTAINER_CIDR,
+	SK_DELETION_PROTECTION,
+	SK_ENDPOINT_PUBLIC_ACCESS,
+	SK_KUBERNETES_VERSION,
+	SK_MAINTENANCE_WINDOW,
+	SK_NODE_CIDR_MASK,
+	SK_PROFILE,
+	SK_PROXY_MODE,
+	SK_RESOURCE_GROUP_ID,
+	SK_RUNTIME,
+	SK_SECURITY_GROUP_ID,
+	SK_SERVICE_CIDR,
+	SK_TAGS,
+	SK_TIMEZONE,
+	SK_VPC_CIDR,
+	SK_VPCID,
+	SK_VSWITCH_IDS,
+	SK_WORKER_RAM_ROLE_NAME,
+	SK_ZONE_ID,
+	SK__COUNT
+};
+
+static const char *const spec_keys[SK__COUNT] = {
+	"addons",
+	"cluster_domain",
+	"cluster_spec",
+	"container_cidr",
+	"deletion_protection",
+	"endpoint_public_access",
+	"kubernetes_version",
+	"maintenance_window",
+	"node_cidr_mask",
+	"profile",
+	"proxy_mode",
+	"resource_group_id",
+	"runtime",
+	"security_group_id",
+	"service_cidr",
+	"tags",
+	"timezone",
+	"vpc_cidr",
+	"vpcid",
+	"vswitch_ids",
+	"worker_ram_role_name",
+	"zone_id",
+};
+
+struct spec_index {
+	const cJSON *v[SK__COUNT];
+};
+
+static int
+spec_key_cmp(const void *key, const void *elem)
 {
-	cJSON *doc = cJSON_CreateObject();
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* The first member of each name, as cJSON_GetObjectItemCaseSensitive finds it. */
+static void
+spec_index_build(const cJSON *spec, struct spec_index *ix)
+{
+	memset(ix, 0, sizeof(*ix));
+	for (const cJSON *c = spec != NULL ? spec->child : NULL; c != NULL; c = c->next) {
+		const char *const *k;
+
+		if (c->string == NULL)
+			continue;
+		k = bsearch(c->string, spec_keys, SK__COUNT, sizeof(spec_keys[0]), spec_key_cmp);
+		if (k != NULL && ix->v[k - spec_keys] == NULL)
+			ix->v[k - spec_keys] = c;
+	}
+}
+
+static const char *
+ix_string(const struct spec_index *ix, enum spec_key k, const char *fallback)
+{
+	return cJSON_IsString(ix->v[k]) ? ix->v[k]->valuestring : fallback;
+}
+
+static bool
+ix_bool(const struct spec_index *ix, enum spec_key k, bool fallback)
+{
+	return cJSON_IsBool(ix->v[k]) ? cJSON_IsTrue(ix->v[k]) : fallback;
+}
+
+/* Writes v (any cJSON value, as parsed from a spec) as cJSON_PrintUnformatted would. */
+static void
+write_cjson(struct jsonw *w, const cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		jsonw_string(w, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		jsonw_number(w, v->valuedouble);
+	} else if (cJSON_IsBool(v)) {
+		jsonw_bool(w, cJSON_IsTrue(v));
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		bool obj = cJSON_IsObject(v);
+
+		if (obj)
+			jsonw_object_begin(w);
+		else
+			jsonw_array_begin(w);
+		for (const cJSON *c = v->child; c != NULL; c = c->next) {
+			if (obj)
+				jsonw_key(w, c->string);
+			write_cjson(w, c);
+		}
+		if (obj)
+			jsonw_object_end(w);
+		else
+			jsonw_array_end(w);
+	} else {
+		jsonw_null(w);
+	}
+}
+
+/* Writes key: the JSON text inner holds, as a string ("{}" when inner failed). */
+static void
+add_json_text(struct jsonw *w, const char *key, struct jsonw *inner)
+{
+	char *text = jsonw_finish(inner, NULL);
+
+	jsonw_add_string(w, key, text != NULL ? text : "{}");
+	free(text);
+}
+
+static void
+master_url(struct jsonw *w, const struct cluster_rec *c, const struct spec_index *ix)
+{
 	char url[96];
 	uint64_t h = derived_hash(c->cluster_id, "eip");
 
+	jsonw_object_begin(w);
 	/* endpoint_public_access defaults to true (create-cluster.md section 2). */
-	if (spec_bool(spec, "endpoint_public_access", true))
+	if (ix_bool(ix, SK_ENDPOINT_PUBLIC_ACCESS, true))
 		snprintf(url, sizeof(url), "https://47.%u.%u.%u:6443", (unsigned)(h % 256),
 		    (unsigned)(h / 256 % 256), (unsigned)(h / 65536 % 254 + 1));
 	else
 		url[0] = '\0';
-	cJSON_AddStringToObject(doc, "api_server_endpoint", url);
+	jsonw_add_string(w, "api_server_endpoint", url);
 	snprintf(url, sizeof(url), "https://%s:6443", c->api_ip);
-	cJSON_AddStringToObject(doc, "intranet_api_server_endpoint", url);
-	return doc;
+	jsonw_add_string(w, "intranet_api_server_endpoint", url);
+	jsonw_object_end(w);
 }
 
-static cJSON *
-maintenance_window(const cJSON *spec)
+static void
+maintenance_window(struct jsonw *w, const struct spec_index *ix)
 {
-	const cJSON *mw = cJSON_GetObjectItemCaseSensitive(spec, "maintenance_window");
-	cJSON *out = cJSON_CreateObject();
+	const cJSON *mw = ix->v[SK_MAINTENANCE_WINDOW];
 
-	cJSON_AddBoolToObject(out, "enable", spec_bool(mw, "enable", false));
-	cJSON_AddStringToObject(out, "maintenance_time", spec_string(mw, "maintenance_time", ""));
-	cJSON_AddStringToObject(out, "duration", spec_string(mw, "duration", ""));
-	cJSON_AddStringToObject(out, "weekly_period", spec_string(mw, "weekly_period", ""));
-	return out;
+	jsonw_object_begin(w);
+	jsonw_add_bool(w, "enable", spec_bool(mw, "enable", false));
+	jsonw_add_string(w, "maintenance_time", spec_string(mw, "maintenance_time", ""));
+	jsonw_add_string(w, "duration", spec_string(mw, "duration", ""));
+	jsonw_add_string(w, "weekly_period", spec_string(mw, "weekly_period", ""));
+	jsonw_object_end(w);
 }
 
 const char *
@@ -214,88 +283,194 @@ view_cluster_state(const struct cluster_rec *c, int64_t now)
 	return c->state;
 }
 
-cJSON *
-view_cluster(const struct cluster_rec *c, int64_t now, int64_t size)
+static void
+write_time(struct jsonw *w, const char *key, int64_t ms)
+{
+	char buf[TIMEFMT_LEN];
+
+	timefmt_rfc3339(ms, buf);
+	jsonw_add_string(w, key, buf);
+}
+
+/*
+ * vswitch_ids and vswitch_id: the spec's array (an auto-created VPC's
+ * derived vswitch when it names none), and its string members joined by
+ * commas.
+ */
+static void
+write_vswitches(struct jsonw *w, const struct cluster_rec *c, const struct spec_index *ix)
+{
+	const cJSON *vsw = ix->v[SK_VSWITCH_IDS];
+	struct jsonw joined;
+	char id[32], *text;
+
+	jsonw_init(&joined);
+	jsonw_key(w, "vswitch_ids");
+	jsonw_array_begin(w);
+	if (cJSON_IsArray(vsw) && vsw->child != NULL) {
+		for (const cJSON *v = vsw->child; v != NULL; v = v->next) {
+			write_cjson(w, v);
+			/* Raw: the joined ids are one string, quoted once below. */
+			if (cJSON_IsString(v)) {
+				if (v != vsw->child)
+					jsonw_raw(&joined, ",", 1);
+				jsonw_raw(&joined, v->valuestring, strlen(v->valuestring));
+			}
+		}
+	} else if (ix_string(ix, SK_VPCID, "")[0] == '\0') {
+		derived_id(c->cluster_id, "vsw-", id);
+		jsonw_string(w, id);
+		jsonw_raw(&joined, id, strlen(id));
+	}
+	jsonw_array_end(w);
+	text = jsonw_finish(&joined, NULL);
+	jsonw_add_string(w, "vswitch_id", text != NULL ? text : "");
+	free(text);
+}
+
+static void
+meta_data(struct jsonw *w, const struct spec_index *ix, const char *version)
+{
+	const cJSON *runtime = ix->v[SK_RUNTIME];
+	const cJSON *req_addons = ix->v[SK_ADDONS];
+	const char *network = "Flannel";
+
+	jsonw_object_begin(w);
+	jsonw_key(w, "Addons");
+	jsonw_array_begin(w);
+	for (const cJSON *a = req_addons != NULL ? req_addons->child : NULL; a != NULL;
+	     a = a->next) {
+		const char *name = spec_string(a, "name", "");
+
+		if (strncmp(name, "terway", 6) == 0)
+			network = "Terway";
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "name", name);
+		jsonw_add_string(w, "config", spec_string(a, "config", ""));
+		jsonw_add_bool(w, "disabled", spec_bool(a, "disabled", false));
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "Capabilities");
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "Network", network);
+	jsonw_add_string(w, "NodeCIDRMask", ix_string(ix, SK_NODE_CIDR_MASK, "25"));
+	jsonw_add_string(w, "ProxyMode", ix_string(ix, SK_PROXY_MODE, "ipvs"));
+	jsonw_add_bool(w, "SandboxRuntime", true);
+	jsonw_object_end(w);
+	jsonw_add_string(w, "KubernetesVersion", version);
+	jsonw_add_string(w, "Runtime", spec_string(runtime, "name", ""));
+	jsonw_add_string(w, "RuntimeVersion", spec_string(runtime, "version", ""));
+	jsonw_key(w, "RRSAConfig");
+	jsonw_object_begin(w);
+	jsonw_add_bool(w, "enabled", false);
+	jsonw_object_end(w);
+	jsonw_key(w, "ExtraCertSAN");
+	jsonw_null(w);
+	jsonw_add_string(w, "VpcCidr", ix_string(ix, SK_VPC_CIDR, ""));
+	jsonw_object_end(w);
+}
+
+bool
+view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now, int64_t size)
 {
 	cJSON *spec = cJSON_Parse(c->spec);
-	cJSON *out = cJSON_CreateObject(), *vsw, *tags, *params;
-	const char *version = spec_string(spec, "kubernetes_version", "");
-	char *vsw_joined;
+	struct spec_index index, *ix = &index;
+	const cJSON *tags;
+	const char *version;
+	struct jsonw inner;
 	char id[32];
 	bool running = running_at(c, now);
 
-	if (spec == NULL || out == NULL) {
-		cJSON_Delete(spec);
-		cJSON_Delete(out);
+	if (spec == NULL)
+		return false;
+	spec_index_build(spec, ix);
+	version = ix_string(ix, SK_KUBERNETES_VERSION, "");
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "cluster_id", c->cluster_id);
+	jsonw_add_string(w, "name", c->name);
+	jsonw_add_string(w, "region_id", c->region_id);
+	jsonw_add_string(w, "zone_id", ix_string(ix, SK_ZONE_ID, ""));
+	jsonw_add_string(w, "cluster_type", c->cluster_type);
+	jsonw_add_string(w, "profile", ix_string(ix, SK_PROFILE, "Default"));
+	jsonw_add_string(w, "cluster_spec", ix_string(ix, SK_CLUSTER_SPEC, "ack.standard"));
+	jsonw_add_string(w, "state", view_cluster_state(c, now));
+	jsonw_add_number(w, "size", (double)(size < 0 ? 0 : size));
+	write_time(w, "created", c->created_ms);
+	write_time(w, "updated",
+	    c->settle_state != NULL && c->settle_ms <= now ? c->settle_ms : c->updated_ms);
+	jsonw_add_string(w, "init_version", version);
+	jsonw_add_string(w, "current_version", version);
+	jsonw_add_string(w, "next_version", "");
+	jsonw_add_bool(w, "deletion_protection", ix_bool(ix, SK_DELETION_PROTECTION, false));
+	jsonw_add_bool(w, "private_zone", false);
+	jsonw_add_string(w, "resource_group_id", ix_string(ix, SK_RESOURCE_GROUP_ID, ""));
+	vpc_id(c, ix_string(ix, SK_VPCID, ""), id);
+	jsonw_add_string(w, "vpc_id", id);
+	security_group_id(c, ix_string(ix, SK_SECURITY_GROUP_ID, ""), id);
+	jsonw_add_string(w, "security_group_id", id);
+	write_vswitches(w, c, ix);
+	jsonw_add_string(w, "container_cidr", ix_string(ix, SK_CONTAINER_CIDR, ""));
+	jsonw_add_string(w, "service_cidr", ix_string(ix, SK_SERVICE_CIDR, ""));
+	jsonw_add_string(w, "node_cidr_mask", ix_string(ix, SK_NODE_CIDR_MASK, "25"));
+	jsonw_add_string(w, "proxy_mode", ix_string(ix, SK_PROXY_MODE, "ipvs"));
+	jsonw_add_string(w, "timezone", ix_string(ix, SK_TIMEZONE, ""));
+	jsonw_add_string(w, "ip_stack", "ipv4");
+	jsonw_add_string(w, "network_mode", "vpc");
+	jsonw_add_string(w, "cluster_domain", ix_string(ix, SK_CLUSTER_DOMAIN, "cluster.local"));
+	jsonw_add_string(w, "subnet_cidr", ix_string(ix, SK_CONTAINER_CIDR, ""));
+	jsonw_add_string(w, "docker_version", "");
+	jsonw_add_string(w, "worker_ram_role_name", ix_string(ix, SK_WORKER_RAM_ROLE_NAME, ""));
+	jsonw_add_string(w, "external_loadbalancer_id",
+	    c->lb_from_ms <= now && now < c->lb_until_ms ? c->lb_id : "");
+	if (running) {
+		jsonw_init(&inner);
+		master_url(&inner, c, ix);
+		add_json_text(w, "master_url", &inner);
+	} else {
+		jsonw_add_string(w, "master_url", "");
+	}
+	jsonw_init(&inner);
+	meta_data(&inner, ix, version);
+	add_json_text(w, "meta_data", &inner);
+	tags = ix->v[SK_TAGS];
+	jsonw_key(w, "tags");
+	jsonw_array_begin(w);
+	for (const cJSON *t = cJSON_IsArray(tags) ? tags->child : NULL; t != NULL; t = t->next)
+		write_cjson(w, t);
+	if (running) {
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "key", "ack.aliyun.com");
+		jsonw_add_string(w, "value", c->cluster_id);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "maintenance_window");
+	maintenance_window(w, ix);
+	jsonw_key(w, "parameters");
+	jsonw_object_begin(w);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	cJSON_Delete(spec);
+	return true;
+}
+
+cJSON *
+view_cluster(const struct cluster_rec *c, int64_t now, int64_t size)
+{
+	struct jsonw w;
+	char *text;
+	cJSON *out;
+
+	jsonw_init(&w);
+	if (!view_cluster_write(&w, c, now, size)) {
+		jsonw_finish_free(&w);
 		return NULL;
 	}
-	cJSON_AddStringToObject(out, "cluster_id", c->cluster_id);
-	cJSON_AddStringToObject(out, "name", c->name);
-	cJSON_AddStringToObject(out, "region_id", c->region_id);
-	cJSON_AddStringToObject(out, "zone_id", spec_string(spec, "zone_id", ""));
-	cJSON_AddStringToObject(out, "cluster_type", c->cluster_type);
-	cJSON_AddStringToObject(out, "profile", spec_string(spec, "profile", "Default"));
-	cJSON_AddStringToObject(out, "cluster_spec",
-	    spec_string(spec, "cluster_spec", "ack.standard"));
-	cJSON_AddStringToObject(out, "state", view_cluster_state(c, now));
-	cJSON_AddNumberToObject(out, "size", (double)(size < 0 ? 0 : size));
-	add_time(out, "created", c->created_ms);
-	add_time(out, "updated",
-	    c->settle_state != NULL && c->settle_ms <= now ? c->settle_ms : c->updated_ms);
-	cJSON_AddStringToObject(out, "init_version", version);
-	cJSON_AddStringToObject(out, "current_version", version);
-	cJSON_AddStringToObject(out, "next_version", "");
-	cJSON_AddBoolToObject(out, "deletion_protection",
-	    spec_bool(spec, "deletion_protection", false));
-	cJSON_AddBoolToObject(out, "private_zone", false);
-	cJSON_AddStringToObject(out, "resource_group_id",
-	    spec_string(spec, "resource_group_id", ""));
-	vpc_id(c, spec, id);
-	cJSON_AddStringToObject(out, "vpc_id", id);
-	security_group_id(c, spec, id);
-	cJSON_AddStringToObject(out, "security_group_id", id);
-	vsw = string_array(spec, "vswitch_ids");
-	if (auto_vpc(spec) && cJSON_GetArraySize(vsw) == 0) {
-		derived_id(c->cluster_id, "vsw-", id);
-		cJSON_AddItemToArray(vsw, cJSON_CreateString(id));
-	}
-	vsw_joined = joined(vsw);
-	cJSON_AddItemToObject(out, "vswitch_ids", vsw);
-	cJSON_AddStringToObject(out, "vswitch_id", vsw_joined != NULL ? vsw_joined : "");
-	free(vsw_joined);
-	cJSON_AddStringToObject(out, "container_cidr", spec_string(spec, "container_cidr", ""));
-	cJSON_AddStringToObject(out, "service_cidr", spec_string(spec, "service_cidr", ""));
-	cJSON_AddStringToObject(out, "node_cidr_mask", spec_string(spec, "node_cidr_mask", "25"));
-	cJSON_AddStringToObject(out, "proxy_mode", spec_string(spec, "proxy_mode", "ipvs"));
-	cJSON_AddStringToObject(out, "timezone", spec_string(spec, "timezone", ""));
-	cJSON_AddStringToObject(out, "ip_stack", "ipv4");
-	cJSON_AddStringToObject(out, "network_mode", "vpc");
-	cJSON_AddStringToObject(out, "cluster_domain",
-	    spec_string(spec, "cluster_domain", "cluster.local"));
-	cJSON_AddStringToObject(out, "subnet_cidr", spec_string(spec, "container_cidr", ""));
-	cJSON_AddStringToObject(out, "docker_version", "");
-	cJSON_AddStringToObject(out, "worker_ram_role_name",
-	    spec_string(spec, "worker_ram_role_name", ""));
-	cJSON_AddStringToObject(out, "external_loadbalancer_id",
-	    c->lb_from_ms <= now && now < c->lb_until_ms ? c->lb_id : "");
-	if (running)
-		add_json_string(out, "master_url", master_url(c, spec));
-	else
-		cJSON_AddStringToObject(out, "master_url", "");
-	add_json_string(out, "meta_data", meta_data(spec, version));
-	tags = string_array(spec, "tags");
-	if (running) {
-		cJSON *tag = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(tag, "key", "ack.aliyun.com");
-		cJSON_AddStringToObject(tag, "value", c->cluster_id);
-		cJSON_AddItemToArray(tags, tag);
-	}
-	cJSON_AddItemToObject(out, "tags", tags);
-	cJSON_AddItemToObject(out, "maintenance_window", maintenance_window(spec));
-	params = cJSON_AddObjectToObject(out, "parameters");
-	(void)params;
-	cJSON_Delete(spec);
+	if ((text = jsonw_finish(&w, NULL)) == NULL)
+		return NULL;
+	out = cJSON_Parse(text);
+	free(text);
 	return out;
 }
 
@@ -307,122 +482,160 @@ result_status(enum task_state s)
 }
 
 static void
-add_error(cJSON *obj, const char *code, const char *message)
+write_error(struct jsonw *w, const char *code, const char *message)
 {
-	cJSON *error = cJSON_AddObjectToObject(obj, "error");
+	jsonw_key(w, "error");
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "code", code);
+	jsonw_add_string(w, "message", message);
+	jsonw_object_end(w);
+}
 
-	cJSON_AddStringToObject(error, "code", code);
-	cJSON_AddStringToObject(error, "message", message);
+static void
+write_empty_array(struct jsonw *w, const char *key)
+{
+	jsonw_key(w, key);
+	jsonw_array_begin(w);
+	jsonw_array_end(w);
 }
 
 /* The shape of a task whose plan does not parse: only what the row says. */
-static cJSON *
-task_unplanned(const struct task_rec *t, cJSON *out)
+static void
+task_unplanned(struct jsonw *w, const struct task_rec *t)
 {
-	cJSON_AddStringToObject(out, "state", t->state);
-	add_time(out, "created", t->created_ms);
-	add_time(out, "updated", t->updated_ms);
-	cJSON_AddStringToObject(out, "current_stage", "");
-	cJSON_AddArrayToObject(out, "stages");
-	cJSON_AddArrayToObject(out, "events");
-	cJSON_AddArrayToObject(out, "task_result");
-	add_error(out, "", "");
-	return out;
+	jsonw_add_string(w, "state", t->state);
+	write_time(w, "created", t->created_ms);
+	write_time(w, "updated", t->updated_ms);
+	jsonw_add_string(w, "current_stage", "");
+	write_empty_array(w, "stages");
+	write_empty_array(w, "events");
+	write_empty_array(w, "task_result");
+	write_error(w, "", "");
 }
 
 static void
-add_stages(cJSON *out, const struct lifecycle_timeline *tl, int64_t now)
+write_stages(struct jsonw *w, const struct lifecycle_timeline *tl, int64_t now)
 {
-	cJSON *stages = cJSON_AddArrayToObject(out, "stages");
 	char when[TIMEFMT_LEN];
 
+	jsonw_key(w, "stages");
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < tl->nspans; i++) {
 		const struct lifecycle_span *sp = &tl->spans[i];
 		bool ended = sp->end_ms <= now;
-		cJSON *stage;
 
 		if (sp->start_ms > now)
 			break;
-		stage = cJSON_CreateObject();
-		cJSON_AddStringToObject(stage, "state",
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "state",
 		    !ended ? "running" : sp->failed ? "failed" : "success");
 		timefmt_stage(sp->start_ms, when);
-		cJSON_AddStringToObject(stage, "start_time", when);
+		jsonw_add_string(w, "start_time", when);
 		if (ended)
 			timefmt_stage(sp->end_ms, when);
-		cJSON_AddStringToObject(stage, "end_time", ended ? when : "");
-		cJSON_AddStringToObject(stage, "message",
+		jsonw_add_string(w, "end_time", ended ? when : "");
+		jsonw_add_string(w, "message",
 		    !ended ? "" : sp->failed ? tl->error_message : lifecycle_stage(sp->stage)->done);
-		cJSON_AddObjectToObject(stage, "outputs");
-		cJSON_AddItemToArray(stages, stage);
+		jsonw_key(w, "outputs");
+		jsonw_object_begin(w);
+		jsonw_object_end(w);
+		jsonw_object_end(w);
 	}
+	jsonw_array_end(w);
 }
 
 static void
-add_events(cJSON *out, const struct lifecycle_plan *p, const struct lifecycle_timeline *tl,
-    int64_t now)
+write_events(struct jsonw *w, const struct lifecycle_plan *p,
+    const struct lifecycle_timeline *tl, int64_t now)
 {
 	struct lifecycle_event ev[LIFECYCLE_MAX_EVENTS];
 	size_t n = lifecycle_events(p, tl, now, ev, LIFECYCLE_MAX_EVENTS);
-	cJSON *events = cJSON_AddArrayToObject(out, "events");
 	char ms[24];
 
+	jsonw_key(w, "events");
+	jsonw_array_begin(w);
 	for (size_t i = 0; i < n; i++) {
-		cJSON *e = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(e, "action", ev[i].action);
-		cJSON_AddStringToObject(e, "level", ev[i].level);
-		cJSON_AddStringToObject(e, "message", ev[i].message);
-		cJSON_AddStringToObject(e, "reason", ev[i].reason);
-		cJSON_AddStringToObject(e, "source", "ACK");
+		jsonw_object_begin(w);
+		jsonw_add_string(w, "action", ev[i].action);
+		jsonw_add_string(w, "level", ev[i].level);
+		jsonw_add_string(w, "message", ev[i].message);
+		jsonw_add_string(w, "reason", ev[i].reason);
+		jsonw_add_string(w, "source", "ACK");
 		/* A string of epoch milliseconds [real]. */
 		snprintf(ms, sizeof(ms), "%lld", (long long)ev[i].ms);
-		cJSON_AddStringToObject(e, "timestamp", ms);
-		cJSON_AddItemToArray(events, e);
+		jsonw_add_string(w, "timestamp", ms);
+		jsonw_object_end(w);
 	}
+	jsonw_array_end(w);
 }
 
-cJSON *
-view_task(const struct task_rec *t, int64_t now)
+void
+view_task_write(struct jsonw *w, const struct task_rec *t, int64_t now)
 {
-	cJSON *out = cJSON_CreateObject(), *target, *result, *r;
 	cJSON *params = cJSON_Parse(t->parameters);
 	struct lifecycle_plan plan;
 	struct lifecycle_timeline tl;
 	enum task_state state;
 	const char *stage;
 
-	if (out == NULL) {
-		cJSON_Delete(params);
-		return NULL;
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "task_id", t->task_id);
+	jsonw_add_string(w, "cluster_id", t->cluster_id);
+	jsonw_add_string(w, "task_type", t->task_type);
+	jsonw_key(w, "target");
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "id", t->cluster_id);
+	jsonw_add_string(w, "type", "cluster");
+	jsonw_object_end(w);
+	jsonw_key(w, "parameters");
+	if (params != NULL) {
+		write_cjson(w, params);
+	} else {
+		jsonw_object_begin(w);
+		jsonw_object_end(w);
 	}
-	cJSON_AddStringToObject(out, "task_id", t->task_id);
-	cJSON_AddStringToObject(out, "cluster_id", t->cluster_id);
-	cJSON_AddStringToObject(out, "task_type", t->task_type);
-	target = cJSON_AddObjectToObject(out, "target");
-	cJSON_AddStringToObject(target, "id", t->cluster_id);
-	cJSON_AddStringToObject(target, "type", "cluster");
-	cJSON_AddItemToObject(out, "parameters", params != NULL ? params : cJSON_CreateObject());
-	if (!lifecycle_plan_parse(t->plan, &plan))
-		return task_unplanned(t, out);
+	cJSON_Delete(params);
+	if (!lifecycle_plan_parse(t->plan, &plan)) {
+		task_unplanned(w, t);
+		jsonw_object_end(w);
+		return;
+	}
 	lifecycle_timeline(&plan, t->created_ms, &tl);
 	state = lifecycle_task_state(&tl, now);
 	stage = lifecycle_current_stage(&tl, now);
-	cJSON_AddStringToObject(out, "state", lifecycle_task_states[state]);
-	add_time(out, "created", t->created_ms);
-	add_time(out, "updated", lifecycle_task_updated(&tl, now));
-	cJSON_AddStringToObject(out, "current_stage", stage != NULL ? stage : "");
-	add_stages(out, &tl, now);
-	add_events(out, &plan, &tl, now);
-	result = cJSON_AddArrayToObject(out, "task_result");
-	r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "data", t->cluster_id);
-	cJSON_AddStringToObject(r, "status", result_status(state));
-	cJSON_AddItemToArray(result, r);
+	jsonw_add_string(w, "state", lifecycle_task_states[state]);
+	write_time(w, "created", t->created_ms);
+	write_time(w, "updated", lifecycle_task_updated(&tl, now));
+	jsonw_add_string(w, "current_stage", stage != NULL ? stage : "");
+	write_stages(w, &tl, now);
+	write_events(w, &plan, &tl, now);
+	jsonw_key(w, "task_result");
+	jsonw_array_begin(w);
+	jsonw_object_begin(w);
+	jsonw_add_string(w, "data", t->cluster_id);
+	jsonw_add_string(w, "status", result_status(state));
+	jsonw_object_end(w);
+	jsonw_array_end(w);
 	if (state == TASK_FAILED)
-		add_error(out, tl.error_code, tl.error_message);
+		write_error(w, tl.error_code, tl.error_message);
 	else
-		add_error(out, "", "");
+		write_error(w, "", "");
+	jsonw_object_end(w);
+}
+
+cJSON *
+view_task(const struct task_rec *t, int64_t now)
+{
+	struct jsonw w;
+	char *text;
+	cJSON *out;
+
+	jsonw_init(&w);
+	view_task_write(&w, t, now);
+	if ((text = jsonw_finish(&w, NULL)) == NULL)
+		return NULL;
+	out = cJSON_Parse(text);
+	free(text);
 	return out;
 }
 
@@ -531,14 +744,14 @@ view_resources(const struct cluster_rec *c, int64_t now)
 	if (network_ms <= now || running_at(c, now)) {
 		bool given = spec_string(spec, "security_group_id", "")[0] != '\0';
 
-		security_group_id(c, spec, id);
+		security_group_id(c, spec_string(spec, "security_group_id", ""), id);
 		add_resource(out, c, network_ms, id, "ALIYUN::ECS::SecurityGroup", !given);
 		if (spec_bool(spec, "snat_entry", false)) {
 			derived_id(c->cluster_id, "ngw-", id);
 			add_resource(out, c, network_ms, id, "ALIYUN::VPC::NatGateway", true);
 		}
-		if (auto_vpc(spec)) {
-			vpc_id(c, spec, id);
+		if (spec_string(spec, "vpcid", "")[0] == '\0') {
+			vpc_id(c, "", id);
 			add_resource(out, c, network_ms, id, "ALIYUN::ECS::VPC", true);
 		}
 	}

@@ -7,11 +7,13 @@
 #ifndef ACKMOCK_VIEW_H
 #define ACKMOCK_VIEW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store.h"
 
 struct cJSON;
+struct jsonw;
 
 /*
  * The state c shows at virtual instant now: its stored state, or the
@@ -19,10 +21,23 @@ struct cJSON;
  */
 const char *view_cluster_state(const struct cluster_rec *c, int64_t now);
 
-/* The cluster as it stands at now; size is its live node count. */
+/*
+ * Writes the cluster as it stands at now into w (size is its live node
+ * count); false, with nothing written, when its spec does not parse.
+ */
+bool view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now,
+    int64_t size);
+
+/* The cluster as it stands at now, as cJSON (view_cluster_write, parsed). */
 struct cJSON *view_cluster(const struct cluster_rec *c, int64_t now, int64_t size);
 
-/* DescribeTaskInfo's body at now, computed from the task's plan. */
+/*
+ * Writes DescribeTaskInfo's body at now, computed from the task's plan,
+ * into w (a failure to allocate shows in jsonw_finish).
+ */
+void view_task_write(struct jsonw *w, const struct task_rec *t, int64_t now);
+
+/* DescribeTaskInfo's body at now, as cJSON (view_task_write, parsed). */
 struct cJSON *view_task(const struct task_rec *t, int64_t now);
 
 /* A DescribeClusterTasks item: task_id, task_type, state, created, updated, error. */

@@ -245,6 +245,74 @@ test_fault(void)
 	tap_ok(!lifecycle_plan_parse("[]", &q), "a non-plan does not parse");
 }
 
+/* Field by field: the fast and the cJSON reading of a plan give the same. */
+static bool
+plan_equal(const struct lifecycle_plan *a, const struct lifecycle_plan *b)
+{
+	if (a->type != b->type || a->nodes != b->nodes || a->nstages != b->nstages ||
+	    a->timeout_mins != b->timeout_mins || a->rollback != b->rollback ||
+	    a->rollback_ms != b->rollback_ms || a->has_fault != b->has_fault ||
+	    a->naddons != b->naddons)
+		return false;
+	for (size_t i = 0; i < a->nstages; i++)
+		if (a->stages[i].stage != b->stages[i].stage || a->stages[i].ms != b->stages[i].ms)
+			return false;
+	for (size_t i = 0; i < a->naddons; i++)
+		if (strcmp(a->addons[i], b->addons[i]) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Plans as lifecycle_plan_json prints them take the fast reading; the same
+ * text with a space after its first brace takes cJSON's: both agree.
+ */
+static void
+test_plan_readings(void)
+{
+	static const char *const specs[] = {"{\"num_of_nodes\":0}",
+	    "{\"num_of_nodes\":3,\"disable_rollback\":true}",
+	    "{\"num_of_nodes\":2,\"timeout_mins\":15,\"addons\":[{\"name\":\"flannel\"},"
+	    "{\"name\":\"csi-plugin\"},{\"name\":\"a-very-long-addon-name-that-is-longer-than-"
+	    "sixty-three-bytes-and-is-cut-short\"}]}"};
+	struct lifecycle_plan plans[8], fast, slow;
+	size_t n = 0;
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		plans[n++] = create_plan(specs[i], false, NULL);
+		plans[n++] = create_plan(specs[i], true, NULL);
+	}
+	lifecycle_plan_delete(4, false, false, NULL, &plans[n++]);
+	lifecycle_plan_delete(0, true, true, NULL, &plans[n++]);
+	for (size_t i = 0; i < n; i++) {
+		char *json = lifecycle_plan_json(&plans[i]), spaced[2048];
+
+		if (json == NULL || strlen(json) + 2 > sizeof(spaced)) {
+			bad++;
+			free(json);
+			continue;
+		}
+		snprintf(spaced, sizeof(spaced), "{ %s", json + 1);
+		if (!lifecycle_plan_parse(json, &fast) || !lifecycle_plan_parse(spaced, &slow) ||
+		    !plan_equal(&fast, &slow) || !plan_equal(&fast, &plans[i]))
+			bad++;
+		free(json);
+	}
+	tap_ok(bad == 0, "fast and cJSON readings of %zu plans agree with the plans", n);
+	tap_ok(!lifecycle_plan_parse("{\"type\":\"cluster_create\",\"nodes\":0,\"stages\":[{"
+				     "\"name\":\"X\",\"ms\":1}],\"timeout_mins\":0,\"rollback\":"
+				     "false,\"rollback_ms\":0,\"addons\":[]}",
+		   &fast),
+	    "an unknown stage does not parse in the fast shape either");
+	tap_ok(lifecycle_plan_parse("{\"type\":\"cluster_create\",\"nodes\":0,\"stages\":[],"
+				    "\"timeout_mins\":0,\"rollback\":false,\"rollback_ms\":0,"
+				    "\"addons\":[\"a\\\"b\"]}",
+		   &fast) &&
+		   strcmp(fast.addons[0], "a\"b") == 0,
+	    "an escaped string takes cJSON's reading");
+}
+
 static void
 test_delete(void)
 {
@@ -287,6 +355,7 @@ main(void)
 	test_default_create();
 	test_timeout();
 	test_fault();
+	test_plan_readings();
 	test_delete();
 	test_cidr();
 	return tap_done();

@@ -1,0 +1,267 @@
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+
+void
+jsonw_init(struct jsonw *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->first[0] = true;
+}
+
+void
+jsonw_finish_free(struct jsonw *w)
+{
+	free(w->buf);
+	jsonw_init(w);
+}
+
+char *
+jsonw_finish(struct jsonw *w, size_t *len)
+{
+	char *out = w->buf;
+
+	if (w->failed || out == NULL) {
+		jsonw_finish_free(w);
+		return NULL;
+	}
+	if (len != NULL)
+		*len = w->len;
+	jsonw_init(w);
+	return out;
+}
+
+/* Room for n more bytes and the NUL; false (and failed) when out of memory. */
+static bool
+reserve(struct jsonw *w, size_t n)
+{
+	size_t cap;
+	char *buf;
+
+	if (w->failed)
+		return false;
+	if (w->len + n + 1 <= w->cap)
+		return true;
+	for (cap = w->cap != 0 ? w->cap : 1024; cap < w->len + n + 1; cap *= 2)
+		;
+	if ((buf = realloc(w->buf, cap)) == NULL) {
+		w->failed = true;
+		return false;
+	}
+	w->buf = buf;
+	w->cap = cap;
+	return true;
+}
+
+static void
+put(struct jsonw *w, const char *s, size_t n)
+{
+	if (!reserve(w, n))
+		return;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->buf[w->len] = '\0';
+}
+
+void
+jsonw_raw(struct jsonw *w, const char *s, size_t n)
+{
+	put(w, s, n);
+}
+
+/* The comma before a value, unless it is the first of its container or follows a key. */
+static void
+separate(struct jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (!w->first[w->depth])
+		put(w, ",", 1);
+	w->first[w->depth] = false;
+}
+
+static void
+open_container(struct jsonw *w, char c)
+{
+	separate(w);
+	if (w->depth + 1 >= JSONW_MAX_DEPTH) {
+		w->failed = true;
+		return;
+	}
+	put(w, &c, 1);
+	w->first[++w->depth] = true;
+}
+
+static void
+close_container(struct jsonw *w, char c)
+{
+	if (w->depth == 0) {
+		w->failed = true;
+		return;
+	}
+	w->depth--;
+	put(w, &c, 1);
+}
+
+void
+jsonw_object_begin(struct jsonw *w)
+{
+	open_container(w, '{');
+}
+
+void
+jsonw_object_end(struct jsonw *w)
+{
+	close_container(w, '}');
+}
+
+void
+jsonw_array_begin(struct jsonw *w)
+{
+	open_container(w, '[');
+}
+
+void
+jsonw_array_end(struct jsonw *w)
+{
+	close_container(w, ']');
+}
+
+/*
+ * The escape of each byte as cJSON's print_string_ptr writes it: 0 for
+ * none, a letter for a two-byte escape, 'u' for \u00XX.
+ */
+static const char escapes[256] = {
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+	0, 0, '"', ['\\'] = '\\',
+};
+
+/* s quoted and escaped; runs without escapes are copied whole. */
+static void
+quoted(struct jsonw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t extra = 0, n;
+	char *o;
+
+	for (n = 0; p[n] != '\0'; n++)
+		if (escapes[p[n]] != 0)
+			extra += escapes[p[n]] == 'u' ? 5 : 1;
+	if (!reserve(w, n + extra + 2))
+		return;
+	o = w->buf + w->len;
+	*o++ = '"';
+	if (extra == 0) {
+		memcpy(o, p, n);
+		o += n;
+	} else {
+		for (; *p != '\0'; p++) {
+			char e = escapes[*p];
+
+			if (e == 0) {
+				*o++ = (char)*p;
+			} else if (e == 'u') {
+				memcpy(o, "\\u00", 4);
+				o[4] = hex[*p >> 4];
+				o[5] = hex[*p & 15];
+				o += 6;
+			} else {
+				*o++ = '\\';
+				*o++ = e;
+			}
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	w->len = (size_t)(o - w->buf);
+}
+
+void
+jsonw_key(struct jsonw *w, const char *key)
+{
+	separate(w);
+	quoted(w, key);
+	put(w, ":", 1);
+	w->after_key = true;
+}
+
+void
+jsonw_string(struct jsonw *w, const char *s)
+{
+	separate(w);
+	quoted(w, s);
+}
+
+/*
+ * cJSON 1.7.15's print_number: NaN and infinities as null, any other number
+ * with 15 significant digits, or 17 when 15 do not read back within
+ * DBL_EPSILON (its compare_double).
+ */
+void
+jsonw_number(struct jsonw *w, double d)
+{
+	char num[32];
+	double back;
+	int n;
+
+	separate(w);
+	if (isnan(d) || isinf(d)) {
+		n = snprintf(num, sizeof(num), "null");
+	} else {
+		n = snprintf(num, sizeof(num), "%1.15g", d);
+		if (sscanf(num, "%lg", &back) != 1 ||
+		    !(fabs(back - d) <= fmax(fabs(back), fabs(d)) * DBL_EPSILON))
+			n = snprintf(num, sizeof(num), "%1.17g", d);
+	}
+	if (n < 0 || (size_t)n >= sizeof(num)) {
+		w->failed = true;
+		return;
+	}
+	put(w, num, (size_t)n);
+}
+
+void
+jsonw_bool(struct jsonw *w, bool b)
+{
+	separate(w);
+	if (b)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
+}
+
+void
+jsonw_null(struct jsonw *w)
+{
+	separate(w);
+	put(w, "null", 4);
+}
+
+void
+jsonw_add_string(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_key(w, key);
+	jsonw_string(w, s);
+}
+
+void
+jsonw_add_number(struct jsonw *w, const char *key, double d)
+{
+	jsonw_key(w, key);
+	jsonw_number(w, d);
+}
+
+void
+jsonw_add_bool(struct jsonw *w, const char *key, bool b)
+{
+	jsonw_key(w, key);
+	jsonw_bool(w, b);
+}

@@ -1,0 +1,58 @@
+/*
+ * A streaming JSON writer for the answers on the hot path: the text it
+ * writes is byte for byte what cJSON_PrintUnformatted prints for the same
+ * tree (the same string escapes, the same number formats), without
+ * building the tree. Pure: no MHD, no SQLite.
+ */
+#ifndef ACKMOCK_JSONW_H
+#define ACKMOCK_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define JSONW_MAX_DEPTH 16
+
+struct jsonw {
+	char *buf;		/* malloc'd, NUL-terminated while not failed */
+	size_t len, cap;
+	bool failed;		/* out of memory or too deep: jsonw_finish gives NULL */
+	bool after_key;		/* the next value follows "key": without a comma */
+	int depth;
+	bool first[JSONW_MAX_DEPTH];	/* no member written yet at this depth */
+};
+
+/* Starts an empty writer (no memory yet). */
+void jsonw_init(struct jsonw *w);
+
+/* Frees what w holds; w may then be initialised again. */
+void jsonw_finish_free(struct jsonw *w);
+
+/*
+ * The text written, malloc'd and owned by the caller (its length in *len
+ * when len is not NULL); NULL when anything failed. w holds nothing after.
+ */
+char *jsonw_finish(struct jsonw *w, size_t *len);
+
+void jsonw_object_begin(struct jsonw *w);
+void jsonw_object_end(struct jsonw *w);
+void jsonw_array_begin(struct jsonw *w);
+void jsonw_array_end(struct jsonw *w);
+
+/* A member's name inside an object; its value is written next. */
+void jsonw_key(struct jsonw *w, const char *key);
+
+/* Values. A NULL string is written as "", as cJSON prints one. */
+void jsonw_string(struct jsonw *w, const char *s);
+void jsonw_number(struct jsonw *w, double d);
+void jsonw_bool(struct jsonw *w, bool b);
+void jsonw_null(struct jsonw *w);
+
+/* Appends n bytes of s verbatim: no separator, no quoting (for text that is not JSON yet). */
+void jsonw_raw(struct jsonw *w, const char *s, size_t n);
+
+/* The shorthands of cJSON_Add*ToObject. */
+void jsonw_add_string(struct jsonw *w, const char *key, const char *s);
+void jsonw_add_number(struct jsonw *w, const char *key, double d);
+void jsonw_add_bool(struct jsonw *w, const char *key, bool b);
+
+#endif
