@@ -73,6 +73,15 @@ jsonw_raw(struct jsonw *w, const char *s, size_t n)
 	put(w, s, n);
 }
 
+static void separate(struct jsonw *w);
+
+void
+jsonw_value_raw(struct jsonw *w, const char *s, size_t n)
+{
+	separate(w);
+	put(w, s, n);
+}
+
 /* The comma before a value, unless it is the first of its container or follows a key. */
 static void
 separate(struct jsonw *w)
@@ -203,7 +212,9 @@ jsonw_string(struct jsonw *w, const char *s)
 /*
  * cJSON 1.7.15's print_number: NaN and infinities as null, any other number
  * with 15 significant digits, or 17 when 15 do not read back within
- * DBL_EPSILON (its compare_double).
+ * DBL_EPSILON (its compare_double). An integral value below 1e15 in
+ * magnitude (not -0) is what "%1.15g" prints as its digits, and by far
+ * the most common: it is written without printf and sscanf.
  */
 void
 jsonw_number(struct jsonw *w, double d)
@@ -213,6 +224,19 @@ jsonw_number(struct jsonw *w, double d)
 	int n;
 
 	separate(w);
+	if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d))) {
+		long long v = (long long)d;
+		unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+		char *p = num + sizeof(num);
+
+		do
+			*--p = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (v < 0)
+			*--p = '-';
+		put(w, p, (size_t)(num + sizeof(num) - p));
+		return;
+	}
 	if (isnan(d) || isinf(d)) {
 		n = snprintf(num, sizeof(num), "null");
 	} else {

@@ -10,7 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define JSONW_MAX_DEPTH 16
+/* Deeper than any JSON a request may carry (jsonbody.h: 32) plus its envelope. */
+#define JSONW_MAX_DEPTH 40
 
 struct jsonw {
 	char *buf;		/* malloc'd, NUL-terminated while not failed */
@@ -49,6 +50,9 @@ void jsonw_null(struct jsonw *w);
 
 /* Appends n bytes of s verbatim: no separator, no quoting (for text that is not JSON yet). */
 void jsonw_raw(struct jsonw *w, const char *s, size_t n);
+
+/* A value whose JSON text is ready (cJSON's Raw items): separated, not quoted. */
+void jsonw_value_raw(struct jsonw *w, const char *s, size_t n);
 
 /* The shorthands of cJSON_Add*ToObject. */
 void jsonw_add_string(struct jsonw *w, const char *key, const char *s);
