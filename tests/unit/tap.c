@@ -33,6 +33,17 @@ tap_str(const char *got, const char *want, const char *name)
 	return same;
 }
 
+uint64_t
+tap_rand(void)
+{
+	static uint64_t state = 0x9e3779b97f4a7c15ull;
+
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return state;
+}
+
 int
 tap_done(void)
 {

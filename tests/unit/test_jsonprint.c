@@ -26,15 +26,11 @@ static const char *const docs[] = {
     "{\"dup\":1,\"dup\":2}",
 };
 
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-
+/* The generator's high bits, as an unsigned. */
 static unsigned
 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng >> 11);
+	return (unsigned)(tap_rand() >> 11);
 }
 
 static cJSON *

@@ -11,17 +11,6 @@
 #include "jsonw.h"
 #include "tap.h"
 
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* Compares the two texts; frees both. */
 static bool
 same(char *mine, char *theirs, int *shown)
@@ -43,13 +32,13 @@ test_strings(void)
 
 	for (int i = 0; i < 20000; i++) {
 		char s[40];
-		size_t n = next() % sizeof(s);
+		size_t n = tap_rand() % sizeof(s);
 		struct jsonw w;
 		cJSON *doc = cJSON_CreateObject();
 
 		/* Every byte but NUL, the low ones often. */
 		for (size_t k = 0; k < n; k++)
-			s[k] = (char)(next() % 3 == 0 ? 1 + next() % 40 : 1 + next() % 255);
+			s[k] = (char)(tap_rand() % 3 == 0 ? 1 + tap_rand() % 40 : 1 + tap_rand() % 255);
 		s[n] = '\0';
 		cJSON_AddStringToObject(doc, s, s);
 		jsonw_init(&w);
@@ -78,11 +67,11 @@ test_numbers(void)
 		if (i < (int)(sizeof(fixed) / sizeof(fixed[0])))
 			d = fixed[i];
 		else if (i % 3 == 0)
-			d = (double)(int64_t)(next() % 20000000000ULL) - 10000000000.0;
+			d = (double)(int64_t)(tap_rand() % 20000000000ULL) - 10000000000.0;
 		else if (i % 3 == 1)
-			d = (double)(next() % 1000000) / (double)(1 + next() % 1000);
+			d = (double)(tap_rand() % 1000000) / (double)(1 + tap_rand() % 1000);
 		else
-			memcpy(&d, &(uint64_t){next()}, sizeof(d));
+			memcpy(&d, &(uint64_t){tap_rand()}, sizeof(d));
 		cJSON_AddItemToArray(doc, cJSON_CreateNumber(d));
 		jsonw_init(&w);
 		jsonw_array_begin(&w);
