@@ -16,6 +16,7 @@
 #include "faults.h"
 #include "ids.h"
 #include "jsonbody.h"
+#include "jsonprint.h"
 #include "lifecycle.h"
 #include "provision.h"
 #include "stateful.h"
@@ -215,7 +216,7 @@ api_create_cluster(struct call *call)
 	st->name = dup_string(spec, "name");
 	st->region_id = dup_string(spec, "region_id");
 	st->cluster_type = dup_string(spec, "cluster_type");
-	st->spec = cJSON_PrintUnformatted(spec);
+	st->spec = jsonprint(spec, NULL);
 	st->max_clusters = call->app->cfg->max_clusters;
 	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "vpc_auto"))) {
 		st->vpcid = dup_string(spec, "vpcid");
