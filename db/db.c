@@ -293,13 +293,20 @@ run_batch(struct db *db, struct db_job *batch)
 {
 	struct db_conn *w = db->writer;
 	bool any_ok = false;
+	/*
+	 * A job's savepoint lets the others of its batch commit when it fails.
+	 * Alone in its batch, a failed job rolls the transaction back instead,
+	 * which is the same; so it runs without one (two statements and the
+	 * statement journal's copy of every page it changes).
+	 */
+	bool alone = batch->next == NULL;
 
 	for (struct db_job *j = batch; j != NULL; j = j->next)
 		j->result = ERR_INTERNAL;
 	if (writer_step(w, SQL_BEGIN) != SQLITE_OK)
 		return;
 	for (struct db_job *j = batch; j != NULL; j = j->next) {
-		if (writer_step(w, SQL_SAVEPOINT) != SQLITE_OK)
+		if (!alone && writer_step(w, SQL_SAVEPOINT) != SQLITE_OK)
 			continue;
 		j->result = j->apply(w, j->arg);
 		if (j->result == ERR_INTERNAL)
@@ -317,10 +324,12 @@ run_batch(struct db *db, struct db_job *batch)
 				k->result = err;
 			return;
 		}
+		if (j->result == ERR_OK)
+			any_ok = true;
+		if (alone)
+			break;
 		if (j->result != ERR_OK)
 			writer_step(w, SQL_ROLLBACK_TO);
-		else
-			any_ok = true;
 		writer_step(w, SQL_RELEASE);
 	}
 	if (!any_ok) {
