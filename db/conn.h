@@ -93,4 +93,7 @@ int64_t conn_column_time(sqlite3_stmt *st, int column);
 /* Notes, on the writer, a pending transition at settle_ms (see next_due). */
 void conn_note_settle(struct db_conn *conn, int64_t settle_ms);
 
+/* Registers walvfs.c's VFS (once) and returns its name; NULL when it cannot. */
+const char *walvfs_register(void);
+
 #endif

@@ -209,6 +209,19 @@ test_timeout(void)
 	tap_ok(tl.outcome == TASK_SUCCESS, "445 s fit in 60 minutes");
 }
 
+/* True when cJSON prints json's tree as the very same text (tasks.plan of old rows). */
+static bool
+same_as_cjson(const char *json)
+{
+	cJSON *tree = cJSON_Parse(json);
+	char *text = tree != NULL ? cJSON_PrintUnformatted(tree) : NULL;
+	bool same = text != NULL && strcmp(text, json) == 0;
+
+	cJSON_free(text);
+	cJSON_Delete(tree);
+	return same;
+}
+
 static void
 test_fault(void)
 {
@@ -234,6 +247,7 @@ test_fault(void)
 	cJSON_Delete(spec);
 	json = lifecycle_plan_json(&p);
 	tap_ok(json != NULL && lifecycle_plan_parse(json, &q), "the plan round-trips through JSON");
+	tap_ok(json != NULL && same_as_cjson(json), "a plan with a fault prints as cJSON would");
 	tap_ok(q.nstages == p.nstages && q.has_fault && strcmp(q.fault.message, f.message) == 0 &&
 		   !q.rollback && q.timeout_mins == 60 && q.nodes == 1,
 	    "the parsed plan is the same");
@@ -295,7 +309,8 @@ test_plan_readings(void)
 		}
 		snprintf(spaced, sizeof(spaced), "{ %s", json + 1);
 		if (!lifecycle_plan_parse(json, &fast) || !lifecycle_plan_parse(spaced, &slow) ||
-		    !plan_equal(&fast, &slow) || !plan_equal(&fast, &plans[i]))
+		    !plan_equal(&fast, &slow) || !plan_equal(&fast, &plans[i]) ||
+		    !same_as_cjson(json))
 			bad++;
 		free(json);
 	}
