@@ -25,6 +25,7 @@
 #include "catalog.h"
 #include "cidr.h"
 #include "jsonbody.h"
+#include "jsonw.h"
 #include "validate.h"
 #include "world.h"
 
@@ -2507,25 +2508,32 @@ validate_create(const cJSON *body, const struct validate_options *opts, struct v
 cJSON *
 validate_data(const struct verdict *v)
 {
-	cJSON *data = cJSON_CreateArray();
+	struct jsonw w;
+	cJSON *data;
+	char *text;
 
-	if (data == NULL)
-		return NULL;
+	/*
+	 * Written as text, the members' names and punctuation in one piece
+	 * each: a tree of 4 items a violation, printed, cost 15k instructions
+	 * for twelve violations, and jsonw's member by member writing 20k.
+	 */
+	jsonw_init(&w);
+	JSONW_RAW(&w, "[");
 	for (size_t i = 0; i < v->n; i++) {
-		cJSON *item = cJSON_CreateObject();
-
-		if (item == NULL || !cJSON_AddItemToArray(data, item)) {
-			cJSON_Delete(item);
-			cJSON_Delete(data);
-			return NULL;
-		}
-		/* Borrowed, not copied: 36 copies cost a tenth of an invalid create's answer. */
-		cJSON_AddItemToObjectCS(item, "code",
-		                        cJSON_CreateStringReference(err_info(v->v[i].err)->code));
-		cJSON_AddItemToObjectCS(item, "message",
-		                        cJSON_CreateStringReference(v->v[i].message));
-		cJSON_AddItemToObjectCS(item, "parameter",
-		                        cJSON_CreateStringReference(v->v[i].parameter));
+		if (i != 0)
+			JSONW_RAW(&w, ",");
+		JSONW_RAW(&w, "{\"code\":");
+		jsonw_quoted(&w, err_info(v->v[i].err)->code);
+		JSONW_RAW(&w, ",\"message\":");
+		jsonw_quoted(&w, v->v[i].message);
+		JSONW_RAW(&w, ",\"parameter\":");
+		jsonw_quoted(&w, v->v[i].parameter);
+		JSONW_RAW(&w, "}");
 	}
+	JSONW_RAW(&w, "]");
+	if ((text = jsonw_finish(&w, NULL)) == NULL)
+		return NULL;
+	data = cJSON_CreateRaw(text);
+	free(text);
 	return data;
 }
