@@ -143,6 +143,18 @@ error_body_service(const struct call *call, int status, const char *code, const 
 	return jsonw_finish(&w, len);
 }
 
+/* Keeps code for logs and the journal (cut to fit, as snprintf would). */
+static void
+set_code(struct call *call, const char *code)
+{
+	size_t n = strlen(code);
+
+	if (n >= sizeof(call->resp.code))
+		n = sizeof(call->resp.code) - 1;
+	memcpy(call->resp.code, code, n);
+	call->resp.code[n] = '\0';
+}
+
 void
 call_reply_error(struct call *call, enum err err, const char *message, cJSON *data)
 {
@@ -170,7 +182,7 @@ call_reply_error(struct call *call, enum err err, const char *message, cJSON *da
 		call->resp.err = ERR_INTERNAL;
 		info = err_info(ERR_INTERNAL);
 	}
-	snprintf(call->resp.code, sizeof(call->resp.code), "%s", info->code);
+	set_code(call, info->code);
 }
 
 void
@@ -189,7 +201,7 @@ call_reply_error_as(struct call *call, int status, const char *code, const char 
 	call_reply_raw(call, status, "application/json;charset=utf-8", body, len);
 	/* For logs: the table's error when the code is one of ours, else a generic one. */
 	call->resp.err = err != ERR__COUNT ? err : ERR_SERVICE_UNAVAILABLE;
-	snprintf(call->resp.code, sizeof(call->resp.code), "%s", code);
+	set_code(call, code);
 }
 
 void

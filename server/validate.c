@@ -251,8 +251,8 @@ format_v(char *buf, size_t size, const char *fmt, va_list ap)
 
 	va_copy(copy, ap);
 	for (;;) {
-		for (lit = f; *f != '\0' && *f != '%'; f++)
-			;
+		lit = f;
+		f = strchrnul(f, '%');
 		out_put(&o, lit, (size_t)(f - lit));
 		if (*f++ == '\0')
 			break;
