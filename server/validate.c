@@ -1218,7 +1218,7 @@ static const struct rule data_disk_rules[] = {
 	{ NULL },
 };
 
-/* create-cluster.md section 2, row for row. */
+/* create-cluster.md section 2, row for row; enum row lists the same names in the same order. */
 static const struct rule create_cluster_rules[NROWS + 1] = {
 	/* parameter			type		flags		check						members		max	relate */
 	{ "addons",			T_OBJECT_ARRAY,	0,		CHECK(check_addons),				addon_rules },
