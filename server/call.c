@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "call.h"
 #include "jsonprint.h"
+#include "jsonw.h"
 
 const char *
 call_query(const struct call *call, const char *key)
@@ -62,54 +63,116 @@ call_reply_json(struct call *call, int status, cJSON *doc)
 	return ERR_OK;
 }
 
-static cJSON *
-error_body_gateway(const struct call *call, const char *code, const char *message)
+/*
+ * The error bodies are written with jsonw, not built as a cJSON tree and
+ * printed: the same text (jsonw writes what cJSON prints), without the
+ * tree. The gateway shape.
+ */
+static char *
+error_body_gateway(const struct call *call, const char *code, const char *message,
+    size_t *len)
 {
 	const char *host = call_header(call, "host");
 	char recommend[256];
-	cJSON *doc = cJSON_CreateObject();
+	struct jsonw w;
 
 	snprintf(recommend, sizeof(recommend),
 	    "https://next.api.aliyun.com/troubleshoot?q=%s&product=CS", code);
-	cJSON_AddStringToObject(doc, "Code", code);
-	cJSON_AddStringToObject(doc, "Message", message);
-	cJSON_AddStringToObject(doc, "RequestId", call->request_id);
-	cJSON_AddStringToObject(doc, "HostId", host != NULL ? host : "");
-	cJSON_AddStringToObject(doc, "Recommend", recommend);
-	return doc;
+	jsonw_init(&w);
+	jsonw_object_begin(&w);
+	jsonw_add_string(&w, "Code", code);
+	jsonw_add_string(&w, "Message", message);
+	jsonw_add_string(&w, "RequestId", call->request_id);
+	jsonw_add_string(&w, "HostId", host != NULL ? host : "");
+	jsonw_add_string(&w, "Recommend", recommend);
+	jsonw_object_end(&w);
+	return jsonw_finish(&w, len);
 }
 
-static cJSON *
-error_body_service(const struct call *call, int status, const char *code, const char *message,
-    cJSON *data)
+/* n in decimal, as cJSON prints an integral number. */
+static void
+put_int(struct jsonw *w, int n)
 {
-	cJSON *doc = cJSON_CreateObject();
+	char num[16], *p = num + sizeof(num);
+	unsigned u = n < 0 ? 0u - (unsigned)n : (unsigned)n;
 
-	cJSON_AddStringToObject(doc, "code", code);
-	cJSON_AddStringToObject(doc, "message", message);
-	cJSON_AddStringToObject(doc, "requestId", call->request_id);
-	cJSON_AddNumberToObject(doc, "status", status);
-	if (data != NULL)
-		cJSON_AddItemToObject(doc, "data", data);
-	return doc;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		*--p = '-';
+	jsonw_raw(w, p, (size_t)(num + sizeof(num) - p));
+}
+
+/*
+ * The service shape, its names and punctuation written in one piece each.
+ * data, when not NULL, is the "data" array: a Raw item (validate_data's)
+ * is written as it is, anything else printed.
+ */
+static char *
+error_body_service(const struct call *call, int status, const char *code, const char *message,
+    const cJSON *data, size_t *len)
+{
+	struct jsonw w;
+
+	jsonw_init(&w);
+	JSONW_RAW(&w, "{\"code\":");
+	jsonw_quoted(&w, code);
+	JSONW_RAW(&w, ",\"message\":");
+	jsonw_quoted(&w, message);
+	JSONW_RAW(&w, ",\"requestId\":");
+	jsonw_quoted(&w, call->request_id);
+	JSONW_RAW(&w, ",\"status\":");
+	put_int(&w, status);
+	if (data != NULL && cJSON_IsRaw(data) && data->valuestring != NULL) {
+		JSONW_RAW(&w, ",\"data\":");
+		jsonw_raw(&w, data->valuestring, strlen(data->valuestring));
+	} else if (data != NULL) {
+		size_t n = 0;
+		char *text = jsonprint(data, &n);
+
+		if (text == NULL) {
+			jsonw_finish_free(&w);
+			return NULL;
+		}
+		JSONW_RAW(&w, ",\"data\":");
+		jsonw_raw(&w, text, n);
+		free(text);
+	}
+	JSONW_RAW(&w, "}");
+	return jsonw_finish(&w, len);
+}
+
+/* Keeps code for logs and the journal (cut to fit, as snprintf would). */
+static void
+set_code(struct call *call, const char *code)
+{
+	size_t n = strlen(code);
+
+	if (n >= sizeof(call->resp.code))
+		n = sizeof(call->resp.code) - 1;
+	memcpy(call->resp.code, code, n);
+	call->resp.code[n] = '\0';
 }
 
 void
 call_reply_error(struct call *call, enum err err, const char *message, cJSON *data)
 {
 	const struct err_info *info = err_info(err);
-	cJSON *doc;
+	size_t len = 0;
+	char *body;
 
 	if (message == NULL)
 		message = info->message;
-	if (info->shape == SHAPE_GATEWAY) {
-		cJSON_Delete(data);
-		doc = error_body_gateway(call, info->code, message);
-	} else {
-		doc = error_body_service(call, info->status, info->code, message, data);
-	}
+	if (info->shape == SHAPE_GATEWAY)
+		body = error_body_gateway(call, info->code, message, &len);
+	else
+		body = error_body_service(call, info->status, info->code, message, data, &len);
+	cJSON_Delete(data);
 	call->resp.err = err;
-	if (call_reply_json(call, info->status, doc) != ERR_OK) {
+	if (body != NULL) {
+		call_reply_raw(call, info->status, "application/json;charset=utf-8", body, len);
+	} else {
 		/* Out of memory while printing: answer with a body we need not allocate. */
 		static const char fallback[] = "{\"code\":\"InternalError\",\"message\":\"out of memory\"}";
 		char *copy = strdup(fallback);
@@ -119,7 +182,7 @@ call_reply_error(struct call *call, enum err err, const char *message, cJSON *da
 		call->resp.err = ERR_INTERNAL;
 		info = err_info(ERR_INTERNAL);
 	}
-	snprintf(call->resp.code, sizeof(call->resp.code), "%s", info->code);
+	set_code(call, info->code);
 }
 
 void
@@ -127,15 +190,18 @@ call_reply_error_as(struct call *call, int status, const char *code, const char 
     bool gateway)
 {
 	enum err err = err_from_code(code);
-	cJSON *doc = gateway ? error_body_gateway(call, code, message)
-			     : error_body_service(call, status, code, message, NULL);
+	size_t len = 0;
+	char *body = gateway ? error_body_gateway(call, code, message, &len)
+			     : error_body_service(call, status, code, message, NULL, &len);
 
+	if (body == NULL) {
+		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+		return;
+	}
+	call_reply_raw(call, status, "application/json;charset=utf-8", body, len);
 	/* For logs: the table's error when the code is one of ours, else a generic one. */
 	call->resp.err = err != ERR__COUNT ? err : ERR_SERVICE_UNAVAILABLE;
-	if (call_reply_json(call, status, doc) != ERR_OK)
-		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
-	else
-		snprintf(call->resp.code, sizeof(call->resp.code), "%s", code);
+	set_code(call, code);
 }
 
 void

@@ -34,8 +34,11 @@ list_finish(struct catalog_list *list)
 	for (size_t i = 0; i < list->n; i++)
 		free(list->items[i]);
 	free(list->items);
+	free(list->joined);
 	list->items = NULL;
+	list->joined = NULL;
 	list->n = 0;
+	list->joined_len = 0;
 }
 
 void
@@ -61,6 +64,35 @@ catalog_list_has(const struct catalog_list *list, const char *s)
 		if (strcmp(list->items[i], s) == 0)
 			return true;
 	return false;
+}
+
+/* Builds list->joined, the items separated by ", ". */
+static bool
+list_build_joined(struct catalog_list *list, char *err, size_t errlen)
+{
+	size_t len = 0;
+	char *p;
+
+	for (size_t i = 0; i < list->n; i++)
+		len += (i != 0 ? 2 : 0) + strlen(list->items[i]);
+	if ((list->joined = malloc(len + 1)) == NULL) {
+		snprintf(err, errlen, "catalog: out of memory");
+		return false;
+	}
+	p = list->joined;
+	for (size_t i = 0; i < list->n; i++) {
+		size_t n = strlen(list->items[i]);
+
+		if (i != 0) {
+			memcpy(p, ", ", 2);
+			p += 2;
+		}
+		memcpy(p, list->items[i], n);
+		p += n;
+	}
+	*p = '\0';
+	list->joined_len = len;
+	return true;
 }
 
 /* Reads a non-empty array of distinct non-empty strings into list. */
@@ -94,7 +126,7 @@ list_read(const cJSON *array, const char *what, struct catalog_list *list, char 
 		}
 		list->n++;
 	}
-	return true;
+	return list_build_joined(list, err, errlen);
 }
 
 struct catalog *
@@ -228,6 +260,10 @@ catalog_list_join(const struct catalog_list *list, char *buf, size_t len)
 {
 	size_t used = 0;
 
+	if (list->joined != NULL && list->joined_len < len) {
+		memcpy(buf, list->joined, list->joined_len + 1);
+		return buf;
+	}
 	buf[0] = '\0';
 	for (size_t i = 0; i < list->n; i++) {
 		int w = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", list->items[i]);

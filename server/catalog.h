@@ -17,6 +17,8 @@
 struct catalog_list {
 	char **items;
 	size_t n;
+	char *joined;		/* "a, b, c", built once when the list is read */
+	size_t joined_len;
 };
 
 struct catalog_runtime {
@@ -66,7 +68,9 @@ const char *catalog_newest(const struct catalog_list *list);
 
 /*
  * Writes the list as "a, b, c" into buf (truncated with "..." when it does
- * not fit). Returns buf.
+ * not fit). Returns buf. A list that fits is copied from its joined text,
+ * built when the catalog was read: a message naming the supported versions
+ * costs a copy, not one snprintf per item.
  */
 char *catalog_list_join(const struct catalog_list *list, char *buf, size_t len);
 

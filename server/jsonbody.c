@@ -14,10 +14,21 @@ jsonbody_utf8_valid(const char *str, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
 		uint32_t cp;
 		size_t n;
 
+		/* ASCII, by far the most common, eight bytes at a time. */
+		if (i + 8 <= len) {
+			uint64_t x;
+
+			memcpy(&x, s + i, 8);
+			if ((x & 0x8080808080808080u) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		c = s[i];
 		if (c < 0x80) {
 			i++;
 			continue;
@@ -59,6 +70,37 @@ jsonbody_utf8_length(const char *s)
 	return n;
 }
 
+/* True when one of the 8 bytes of x is c. */
+static bool
+has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (0x0101010101010101u * c);
+
+	return ((y - 0x0101010101010101u) & ~y & 0x8080808080808080u) != 0;
+}
+
+/* The index of the first '"' or '\\' in s[i..len), or len. */
+static size_t
+string_stop(const char *s, size_t i, size_t len)
+{
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (has_byte(x, '"') || has_byte(x, '\\'))
+			break;
+	}
+	for (; i < len && s[i] != '"' && s[i] != '\\'; i++)
+		;
+	return i;
+}
+
+static bool
+is_number_byte(char c)
+{
+	return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
+}
+
 /*
  * Walks the raw text and returns, in document order, whether each number
  * token is integral. cJSON's tree keeps members in document order, so the
@@ -74,15 +116,14 @@ scan_numbers(const char *s, size_t len, size_t *count)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		if (s[i] == '"') {
-			for (i++; i < len && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
+			/* To the closing quote, stepping over escapes, runs at a time. */
+			for (i = string_stop(s, i + 1, len); i < len && s[i] == '\\';)
+				i = string_stop(s, i + 2, len);
 			i++;
 		} else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
 			bool integral = true;
 
-			for (; i < len && strchr("+-0123456789.eE", s[i]) != NULL && s[i] != '\0';
-			     i++)
+			for (; i < len && is_number_byte(s[i]); i++)
 				if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
 					integral = false;
 			if (n == cap) {

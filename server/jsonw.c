@@ -1,5 +1,6 @@
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,18 +153,46 @@ static const char escapes[256] = {
 	0, 0, '"', ['\\'] = '\\',
 };
 
+/*
+ * True when one of p[0..n) needs an escape: a control byte, '"' or '\\'.
+ * Eight bytes at a time (a test of each byte of a word at once; a false
+ * alarm would only take the careful path): the byte-by-byte scan was most
+ * of the cost of an answer with long messages.
+ */
+static bool
+needs_escape(const unsigned char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, q, b;
+
+		memcpy(&x, p + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs)
+			return true;
+	}
+	for (; i < n; i++)
+		if (escapes[p[i]] != 0)
+			return true;
+	return false;
+}
+
 /* s quoted and escaped; runs without escapes are copied whole. */
 static void
 quoted(struct jsonw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t extra = 0, n;
+	size_t extra = 0, n = strlen((const char *)p);
 	char *o;
 
-	for (n = 0; p[n] != '\0'; n++)
-		if (escapes[p[n]] != 0)
-			extra += escapes[p[n]] == 'u' ? 5 : 1;
+	if (needs_escape(p, n))
+		for (size_t i = 0; i < n; i++)
+			if (escapes[p[i]] != 0)
+				extra += escapes[p[i]] == 'u' ? 5 : 1;
 	if (!reserve(w, n + extra + 2))
 		return;
 	o = w->buf + w->len;
@@ -206,6 +235,12 @@ void
 jsonw_string(struct jsonw *w, const char *s)
 {
 	separate(w);
+	quoted(w, s);
+}
+
+void
+jsonw_quoted(struct jsonw *w, const char *s)
+{
 	quoted(w, s);
 }
 

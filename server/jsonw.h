@@ -51,6 +51,15 @@ void jsonw_null(struct jsonw *w);
 /* Appends n bytes of s verbatim: no separator, no quoting (for text that is not JSON yet). */
 void jsonw_raw(struct jsonw *w, const char *s, size_t n);
 
+/*
+ * s as a JSON string (escaped as jsonw_string escapes it), with no
+ * separator: for text whose structure the caller writes with jsonw_raw.
+ */
+void jsonw_quoted(struct jsonw *w, const char *s);
+
+/* jsonw_raw of a string literal. */
+#define JSONW_RAW(w, literal) jsonw_raw((w), "" literal, sizeof(literal) - 1)
+
 /* A value whose JSON text is ready (cJSON's Raw items): separated, not quoted. */
 void jsonw_value_raw(struct jsonw *w, const char *s, size_t n);
 

@@ -53,9 +53,9 @@ size_t validate_create(const struct cJSON *body, const struct validate_options *
 
 /*
  * The service error body's "data" array for a verdict: one {code, message,
- * parameter} per violation. Its strings are borrowed from v: print (or
- * delete) the array before v changes or goes. Returns NULL when out of
- * memory.
+ * parameter} per violation, as a cJSON Raw item holding the array's JSON
+ * text (cJSON and jsonprint print it as it is). Owned by the caller; NULL
+ * when out of memory.
  */
 struct cJSON *validate_data(const struct verdict *v);
 

@@ -51,6 +51,36 @@ test_strings(void)
 	tap_ok(bad == 0, "20000 random strings, keys and values, print as cJSON prints them");
 }
 
+/*
+ * jsonw_quoted, on strings that mostly need no escape (the eight-bytes-at-
+ * a-time scan), with at most one byte that does, anywhere.
+ */
+static void
+test_quoted(void)
+{
+	static const char special[] = {'"', '\\', '\n', 1, 0x1f};
+	int bad = 0, shown = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		char s[80];
+		size_t n = tap_rand() % sizeof(s);
+		struct jsonw w;
+		cJSON *str;
+
+		for (size_t k = 0; k < n; k++)
+			s[k] = (char)(0x20 + tap_rand() % 0xe0);
+		if (n > 0 && tap_rand() % 2 == 0)
+			s[tap_rand() % n] = special[tap_rand() % sizeof(special)];
+		s[n] = '\0';
+		str = cJSON_CreateString(s);
+		jsonw_init(&w);
+		jsonw_quoted(&w, s);
+		bad += !same(jsonw_finish(&w, NULL), cJSON_PrintUnformatted(str), &shown);
+		cJSON_Delete(str);
+	}
+	tap_ok(bad == 0, "20000 strings with one escape or none quote as cJSON prints them");
+}
+
 static void
 test_numbers(void)
 {
@@ -142,6 +172,7 @@ int
 main(void)
 {
 	test_strings();
+	test_quoted();
 	test_numbers();
 	test_nesting();
 	return tap_done();
