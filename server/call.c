@@ -137,7 +137,7 @@ error_body_service(const struct call *call, int status, const char *code, const 
 		}
 		JSONW_RAW(&w, ",\"data\":");
 		jsonw_raw(&w, text, n);
-		free(text);
+		cJSON_free(text);
 	}
 	JSONW_RAW(&w, "}");
 	return jsonw_finish(&w, len);

@@ -63,13 +63,19 @@ char *
 jsonprint(const cJSON *item, size_t *len)
 {
 	struct jsonw w;
+	char *text;
 
 	if (item == NULL)
 		return NULL;
 	jsonw_init(&w);
-	if (!put_value(&w, item)) {
-		jsonw_finish_free(&w);
-		return NULL;
-	}
-	return jsonw_finish(&w, len);
+	if (put_value(&w, item) && (text = jsonw_finish(&w, len)) != NULL)
+		return text;
+	jsonw_finish_free(&w);
+	/*
+	 * Deeper than jsonw follows (a journaled body may nest up to cJSON's
+	 * own limit of 1,000): cJSON's printer, which has no depth limit.
+	 */
+	if ((text = cJSON_PrintUnformatted(item)) != NULL && len != NULL)
+		*len = strlen(text);
+	return text;
 }

@@ -11,9 +11,9 @@
 struct cJSON;
 
 /*
- * The text of item, malloc'd (free it with free() or cJSON_free()), its
- * length in *len when len is not NULL. Returns NULL when out of memory,
- * when item is NULL, or nested deeper than JSONW_MAX_DEPTH.
+ * The text of item (free it with cJSON_free()), its length in *len when
+ * len is not NULL. Returns NULL when out of memory or when item is NULL.
+ * A tree deeper than JSONW_MAX_DEPTH is printed by cJSON itself.
  */
 char *jsonprint(const struct cJSON *item, size_t *len);
 

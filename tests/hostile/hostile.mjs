@@ -211,6 +211,12 @@ await run(async (tap) => {
       tap.ok(res.status === 404 && res.body && res.body.Code === 'InvalidAction.NotFound',
         'an escaped NUL in the path is 404 InvalidAction.NotFound', res.text.slice(0, 300));
       tap.ok(await healthy(daemon), 'the daemon still serves after malformed bodies');
+      // The journal shows those bodies; one nested 500 deep is still JSON (cJSON reads 1,000).
+      await raw(port, post('/clusters', `{"a":${'['.repeat(500)}${']'.repeat(500)}}`));
+      const j = await raw(port, 'GET /_mock/requests?limit=20 HTTP/1.1\r\nHost: t\r\n\r\n');
+      tap.ok(j.status === 200 && j.body && j.body.count >= 10 &&
+        JSON.stringify(j.body.requests[0].request_body).startsWith('{"a":[[[['),
+        'the journal answers 200 with deeply nested bodies in it', `count ${j.body?.count}`);
     }
 
     const code = await daemon.stop('SIGTERM');

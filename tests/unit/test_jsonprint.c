@@ -132,6 +132,19 @@ main(void)
 		cJSON_Delete(arr);
 		free(big);
 	}
+	{
+		/* Past jsonw's depth (a journaled body may nest 1,000 deep): cJSON prints it. */
+		cJSON *deep = cJSON_CreateArray(), *at = deep;
+
+		for (int i = 0; i < 200; i++) {
+			cJSON *inner = cJSON_CreateObject();
+
+			cJSON_AddItemToArray(at, inner);
+			at = cJSON_AddArrayToObject(inner, "k");
+		}
+		tap_ok(same(deep, "deep"), "a document nested 400 deep");
+		cJSON_Delete(deep);
+	}
 	tap_ok(jsonprint(NULL, NULL) == NULL, "NULL gives NULL");
 	return tap_done();
 }
