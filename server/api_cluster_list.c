@@ -17,6 +17,7 @@
 #include "provision.h"
 #include "store.h"
 #include "view.h"
+#include "viewcache.h"
 
 #define PAGE_SIZE_DEFAULT 10
 #define PAGE_SIZE_MAX	  100
@@ -129,7 +130,7 @@ clusters_write(struct call *call, struct jsonw *w, struct cluster_rec **v, size_
 	for (size_t i = 0; i < n; i++) {
 		if (v[i]->settle_state != NULL && v[i]->settle_ms <= now)
 			provision_settle_soon(call->app, now);
-		if (!view_cluster_write(w, v[i], now, v[i]->size))
+		if (!viewcache_write(call->app->view_cache, w, v[i], now, v[i]->size))
 			return false;
 	}
 	return true;

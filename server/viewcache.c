@@ -1,0 +1,198 @@
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view.h"
+#include "viewcache.h"
+
+#define NONE (-1)
+
+/* An entry: its view, the hash of its cluster id, its LRU and bucket links. */
+struct slot {
+	struct view_static *view;	/* NULL: free */
+	uint64_t hash;
+	int prev, next;			/* the LRU list, most recent first */
+	int chain;			/* the next slot of the same bucket */
+};
+
+struct viewcache {
+	pthread_mutex_t lock;
+	size_t cap, max_bytes, bytes;	/* bytes: of the views held */
+	int head, tail;
+	int free;			/* the free slots, chained */
+	size_t nbuckets;		/* a power of two */
+	int *buckets;
+	struct slot slots[];
+};
+
+static uint64_t
+id_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+struct viewcache *
+viewcache_new(size_t max_entries, size_t max_bytes)
+{
+	struct viewcache *vc;
+	size_t nb = 16;
+
+	if (max_entries == 0 || max_entries > 65536)
+		return NULL;
+	while (nb < max_entries * 2)
+		nb *= 2;
+	if ((vc = calloc(1, sizeof(*vc) + max_entries * sizeof(vc->slots[0]))) == NULL)
+		return NULL;
+	if ((vc->buckets = malloc(nb * sizeof(vc->buckets[0]))) == NULL ||
+	    pthread_mutex_init(&vc->lock, NULL) != 0) {
+		free(vc->buckets);
+		free(vc);
+		return NULL;
+	}
+	for (size_t i = 0; i < nb; i++)
+		vc->buckets[i] = NONE;
+	for (size_t i = 0; i < max_entries; i++)
+		vc->slots[i].chain = i + 1 < max_entries ? (int)i + 1 : NONE;
+	vc->free = 0;
+	vc->nbuckets = nb;
+	vc->cap = max_entries;
+	vc->max_bytes = max_bytes;
+	vc->head = vc->tail = NONE;
+	return vc;
+}
+
+void
+viewcache_free(struct viewcache *vc)
+{
+	if (vc == NULL)
+		return;
+	for (size_t i = 0; i < vc->cap; i++)
+		view_static_free(vc->slots[i].view);
+	pthread_mutex_destroy(&vc->lock);
+	free(vc->buckets);
+	free(vc);
+}
+
+static void
+lru_unlink(struct viewcache *vc, int i)
+{
+	struct slot *s = &vc->slots[i];
+
+	if (s->prev != NONE)
+		vc->slots[s->prev].next = s->next;
+	else
+		vc->head = s->next;
+	if (s->next != NONE)
+		vc->slots[s->next].prev = s->prev;
+	else
+		vc->tail = s->prev;
+}
+
+static void
+lru_push(struct viewcache *vc, int i)
+{
+	struct slot *s = &vc->slots[i];
+
+	s->prev = NONE;
+	s->next = vc->head;
+	if (vc->head != NONE)
+		vc->slots[vc->head].prev = i;
+	vc->head = i;
+	if (vc->tail == NONE)
+		vc->tail = i;
+}
+
+/* The slot whose view matches c, made most recent; NONE if none. Locked. */
+static int
+lookup(struct viewcache *vc, const struct cluster_rec *c, uint64_t h)
+{
+	for (int i = vc->buckets[h & (vc->nbuckets - 1)]; i != NONE; i = vc->slots[i].chain) {
+		if (vc->slots[i].hash != h || !view_static_matches(vc->slots[i].view, c))
+			continue;
+		if (vc->head != i) {
+			lru_unlink(vc, i);
+			lru_push(vc, i);
+		}
+		return i;
+	}
+	return NONE;
+}
+
+/* Drops the least recently used entry. Locked, with one held. */
+static void
+evict(struct viewcache *vc)
+{
+	int i = vc->tail, *p;
+
+	for (p = &vc->buckets[vc->slots[i].hash & (vc->nbuckets - 1)]; *p != i;
+	     p = &vc->slots[*p].chain)
+		;
+	*p = vc->slots[i].chain;
+	lru_unlink(vc, i);
+	vc->bytes -= view_static_size(vc->slots[i].view);
+	view_static_free(vc->slots[i].view);
+	vc->slots[i].view = NULL;
+	vc->slots[i].chain = vc->free;
+	vc->free = i;
+}
+
+/* Keeps view (owned by vc from then on) unless a matching entry came meanwhile. Locked. */
+static void
+insert(struct viewcache *vc, const struct cluster_rec *c, uint64_t h, struct view_static *view)
+{
+	size_t b = h & (vc->nbuckets - 1), size = view_static_size(view);
+	int i;
+
+	/* One view larger than the budget's eighth would push out too many others. */
+	if (size > vc->max_bytes / 8 || lookup(vc, c, h) != NONE) {
+		view_static_free(view);
+		return;
+	}
+	/*
+	 * A stale entry of the same cluster (modified since) stays until it is
+	 * the least recently used: it never matches again.
+	 */
+	while (vc->head != NONE && (vc->free == NONE || vc->bytes + size > vc->max_bytes))
+		evict(vc);
+	i = vc->free;
+	vc->free = vc->slots[i].chain;
+	vc->bytes += size;
+	vc->slots[i].view = view;
+	vc->slots[i].hash = h;
+	vc->slots[i].chain = vc->buckets[b];
+	vc->buckets[b] = i;
+	lru_push(vc, i);
+}
+
+bool
+viewcache_write(struct viewcache *vc, struct jsonw *w, const struct cluster_rec *c,
+    int64_t now, int64_t size)
+{
+	struct view_static *view;
+	uint64_t h;
+	int i;
+
+	if (vc == NULL)
+		return view_cluster_write(w, c, now, size);
+	h = id_hash(c->cluster_id);
+	/* A hit is written under the lock: the entry may be evicted as soon as it is released. */
+	pthread_mutex_lock(&vc->lock);
+	if ((i = lookup(vc, c, h)) != NONE) {
+		view_cluster_emit(w, vc->slots[i].view, c, now, size);
+		pthread_mutex_unlock(&vc->lock);
+		return true;
+	}
+	pthread_mutex_unlock(&vc->lock);
+	/* Made outside the lock: parsing the spec is the dear part. */
+	if ((view = view_static_new(c)) == NULL)
+		return false;
+	view_cluster_emit(w, view, c, now, size);
+	pthread_mutex_lock(&vc->lock);
+	insert(vc, c, h, view);
+	pthread_mutex_unlock(&vc->lock);
+	return true;
+}
