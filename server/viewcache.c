@@ -1,4 +1,5 @@
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,9 +8,19 @@
 
 #define NONE (-1)
 
-/* An entry: its view, the hash of its cluster id, its LRU and bucket links. */
+/*
+ * A view and its holders: the cache while it keeps it, and each writer
+ * that took it from the cache. Writers write outside the lock, so an entry
+ * evicted meanwhile is freed by the last one.
+ */
+struct entry {
+	atomic_uint refs;
+	struct view_static *view;
+};
+
+/* A kept entry, the hash of its cluster id, its LRU and bucket links. */
 struct slot {
-	struct view_static *view;	/* NULL: free */
+	struct entry *entry;	/* NULL: free */
 	uint64_t hash;
 	int prev, next;			/* the LRU list, most recent first */
 	int chain;			/* the next slot of the same bucket */
@@ -33,6 +44,16 @@ id_hash(const char *s)
 	for (; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211u;
 	return h;
+}
+
+/* Drops one hold of e, freeing it with the last. NULL-safe. */
+static void
+entry_release(struct entry *e)
+{
+	if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
+		return;
+	view_static_free(e->view);
+	free(e);
 }
 
 struct viewcache *
@@ -71,7 +92,7 @@ viewcache_free(struct viewcache *vc)
 	if (vc == NULL)
 		return;
 	for (size_t i = 0; i < vc->cap; i++)
-		view_static_free(vc->slots[i].view);
+		entry_release(vc->slots[i].entry);
 	pthread_mutex_destroy(&vc->lock);
 	free(vc->buckets);
 	free(vc);
@@ -111,7 +132,7 @@ static int
 lookup(struct viewcache *vc, const struct cluster_rec *c, uint64_t h)
 {
 	for (int i = vc->buckets[h & (vc->nbuckets - 1)]; i != NONE; i = vc->slots[i].chain) {
-		if (vc->slots[i].hash != h || !view_static_matches(vc->slots[i].view, c))
+		if (vc->slots[i].hash != h || !view_static_matches(vc->slots[i].entry->view, c))
 			continue;
 		if (vc->head != i) {
 			lru_unlink(vc, i);
@@ -133,23 +154,23 @@ evict(struct viewcache *vc)
 		;
 	*p = vc->slots[i].chain;
 	lru_unlink(vc, i);
-	vc->bytes -= view_static_size(vc->slots[i].view);
-	view_static_free(vc->slots[i].view);
-	vc->slots[i].view = NULL;
+	vc->bytes -= view_static_size(vc->slots[i].entry->view);
+	entry_release(vc->slots[i].entry);
+	vc->slots[i].entry = NULL;
 	vc->slots[i].chain = vc->free;
 	vc->free = i;
 }
 
-/* Keeps view (owned by vc from then on) unless a matching entry came meanwhile. Locked. */
+/* Keeps e (and the caller's hold) unless a matching entry came meanwhile. Locked. */
 static void
-insert(struct viewcache *vc, const struct cluster_rec *c, uint64_t h, struct view_static *view)
+insert(struct viewcache *vc, const struct cluster_rec *c, uint64_t h, struct entry *e)
 {
-	size_t b = h & (vc->nbuckets - 1), size = view_static_size(view);
+	size_t b = h & (vc->nbuckets - 1), size = view_static_size(e->view);
 	int i;
 
 	/* One view larger than the budget's eighth would push out too many others. */
 	if (size > vc->max_bytes / 8 || lookup(vc, c, h) != NONE) {
-		view_static_free(view);
+		entry_release(e);
 		return;
 	}
 	/*
@@ -161,7 +182,7 @@ insert(struct viewcache *vc, const struct cluster_rec *c, uint64_t h, struct vie
 	i = vc->free;
 	vc->free = vc->slots[i].chain;
 	vc->bytes += size;
-	vc->slots[i].view = view;
+	vc->slots[i].entry = e;
 	vc->slots[i].hash = h;
 	vc->slots[i].chain = vc->buckets[b];
 	vc->buckets[b] = i;
@@ -172,27 +193,36 @@ bool
 viewcache_write(struct viewcache *vc, struct jsonw *w, const struct cluster_rec *c,
     int64_t now, int64_t size)
 {
-	struct view_static *view;
+	struct entry *e = NULL;
 	uint64_t h;
 	int i;
 
 	if (vc == NULL)
 		return view_cluster_write(w, c, now, size);
 	h = id_hash(c->cluster_id);
-	/* A hit is written under the lock: the entry may be evicted as soon as it is released. */
+	/* Held, not written, under the lock: the other event loops wait for no write. */
 	pthread_mutex_lock(&vc->lock);
 	if ((i = lookup(vc, c, h)) != NONE) {
-		view_cluster_emit(w, vc->slots[i].view, c, now, size);
-		pthread_mutex_unlock(&vc->lock);
-		return true;
+		e = vc->slots[i].entry;
+		atomic_fetch_add(&e->refs, 1);
 	}
 	pthread_mutex_unlock(&vc->lock);
+	if (e != NULL) {
+		view_cluster_emit(w, e->view, c, now, size);
+		entry_release(e);
+		return true;
+	}
 	/* Made outside the lock: parsing the spec is the dear part. */
-	if ((view = view_static_new(c)) == NULL)
+	if ((e = malloc(sizeof(*e))) == NULL)
 		return false;
-	view_cluster_emit(w, view, c, now, size);
+	if ((e->view = view_static_new(c)) == NULL) {
+		free(e);
+		return false;
+	}
+	atomic_init(&e->refs, 1);
+	view_cluster_emit(w, e->view, c, now, size);
 	pthread_mutex_lock(&vc->lock);
-	insert(vc, c, h, view);
+	insert(vc, c, h, e);
 	pthread_mutex_unlock(&vc->lock);
 	return true;
 }
