@@ -566,6 +566,12 @@ view_static_size(const struct view_static *s)
 }
 
 bool
+view_static_is_of(const struct view_static *s, const struct cluster_rec *c)
+{
+	return strcmp(s->text + s->input[VI_CLUSTER_ID], c->cluster_id) == 0;
+}
+
+bool
 view_static_matches(const struct view_static *s, const struct cluster_rec *c)
 {
 	for (int i = 0; i < VI__COUNT; i++)

@@ -44,6 +44,9 @@ void view_static_free(struct view_static *s);
 /* The bytes s holds (its one allocation). */
 size_t view_static_size(const struct view_static *s);
 
+/* True when s was made from a cluster of c's id (cheap: the spec is not compared). */
+bool view_static_is_of(const struct view_static *s, const struct cluster_rec *c);
+
 /* True when s was made from a cluster whose inputs are c's, byte for byte. */
 bool view_static_matches(const struct view_static *s, const struct cluster_rec *c);
 

@@ -127,12 +127,19 @@ lru_push(struct viewcache *vc, int i)
 		vc->tail = i;
 }
 
-/* The slot whose view matches c, made most recent; NONE if none. Locked. */
+/*
+ * The slot of c's cluster id whose view matches c, made most recent; NONE
+ * if none. With full false, only the id is compared: the caller compares
+ * the rest (the whole spec) outside the lock. Locked.
+ */
 static int
-lookup(struct viewcache *vc, const struct cluster_rec *c, uint64_t h)
+lookup(struct viewcache *vc, const struct cluster_rec *c, uint64_t h, bool full)
 {
 	for (int i = vc->buckets[h & (vc->nbuckets - 1)]; i != NONE; i = vc->slots[i].chain) {
-		if (vc->slots[i].hash != h || !view_static_matches(vc->slots[i].entry->view, c))
+		const struct view_static *v = vc->slots[i].entry->view;
+
+		if (vc->slots[i].hash != h ||
+		    !(full ? view_static_matches(v, c) : view_static_is_of(v, c)))
 			continue;
 		if (vc->head != i) {
 			lru_unlink(vc, i);
@@ -143,11 +150,11 @@ lookup(struct viewcache *vc, const struct cluster_rec *c, uint64_t h)
 	return NONE;
 }
 
-/* Drops the least recently used entry. Locked, with one held. */
+/* Drops the entry of slot i. Locked. */
 static void
-evict(struct viewcache *vc)
+drop(struct viewcache *vc, int i)
 {
-	int i = vc->tail, *p;
+	int *p;
 
 	for (p = &vc->buckets[vc->slots[i].hash & (vc->nbuckets - 1)]; *p != i;
 	     p = &vc->slots[*p].chain)
@@ -169,16 +176,15 @@ insert(struct viewcache *vc, const struct cluster_rec *c, uint64_t h, struct ent
 	int i;
 
 	/* One view larger than the budget's eighth would push out too many others. */
-	if (size > vc->max_bytes / 8 || lookup(vc, c, h) != NONE) {
+	if (size > vc->max_bytes / 8 || lookup(vc, c, h, true) != NONE) {
 		entry_release(e);
 		return;
 	}
-	/*
-	 * A stale entry of the same cluster (modified since) stays until it is
-	 * the least recently used: it never matches again.
-	 */
+	/* One entry per cluster id: the one of another version (modified since, or before) goes. */
+	if ((i = lookup(vc, c, h, false)) != NONE)
+		drop(vc, i);
 	while (vc->head != NONE && (vc->free == NONE || vc->bytes + size > vc->max_bytes))
-		evict(vc);
+		drop(vc, vc->tail);
 	i = vc->free;
 	vc->free = vc->slots[i].chain;
 	vc->bytes += size;
@@ -200,18 +206,22 @@ viewcache_write(struct viewcache *vc, struct jsonw *w, const struct cluster_rec 
 	if (vc == NULL)
 		return view_cluster_write(w, c, now, size);
 	h = id_hash(c->cluster_id);
-	/* Held, not written, under the lock: the other event loops wait for no write. */
+	/*
+	 * Held, not compared nor written, under the lock: the other event loop
+	 * waits for no spec comparison and no write. There is one entry per id.
+	 */
 	pthread_mutex_lock(&vc->lock);
-	if ((i = lookup(vc, c, h)) != NONE) {
+	if ((i = lookup(vc, c, h, false)) != NONE) {
 		e = vc->slots[i].entry;
 		atomic_fetch_add(&e->refs, 1);
 	}
 	pthread_mutex_unlock(&vc->lock);
-	if (e != NULL) {
+	if (e != NULL && view_static_matches(e->view, c)) {
 		view_cluster_emit(w, e->view, c, now, size);
 		entry_release(e);
 		return true;
 	}
+	entry_release(e);
 	/* Made outside the lock: parsing the spec is the dear part. */
 	if ((e = malloc(sizeof(*e))) == NULL)
 		return false;
