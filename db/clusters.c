@@ -141,40 +141,90 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 	return err;
 }
 
-/* Reads the CLUSTER_COLUMNS of the current row; NULL when out of memory. */
-static struct cluster_rec *
-cluster_row(sqlite3_stmt *st)
+static char *
+column_text(sqlite3_stmt *st, int column)
 {
-	struct cluster_rec *c = calloc(1, sizeof(*c));
+	return (char *)sqlite3_column_text(st, column);
+}
+
+/*
+ * Fills c with the CLUSTER_COLUMNS of the current row, its strings
+ * borrowed from the statement (valid until it steps or resets); false
+ * when out of memory.
+ */
+static bool
+cluster_row_borrow(sqlite3_stmt *st, struct cluster_rec *c)
+{
+	c->seq = sqlite3_column_int64(st, 0);
+	c->cluster_id = column_text(st, 1);
+	c->account = column_text(st, 2);
+	c->name = column_text(st, 3);
+	c->region_id = column_text(st, 4);
+	c->cluster_type = column_text(st, 5);
+	c->state = column_text(st, 6);
+	c->created_ms = sqlite3_column_int64(st, 7);
+	c->updated_ms = sqlite3_column_int64(st, 8);
+	c->spec = column_text(st, 9);
+	c->settle_state = column_text(st, 10);
+	c->settle_ms = conn_column_time(st, 11);
+	c->running_ms = conn_column_time(st, 12);
+	c->lb_id = column_text(st, 13);
+	c->lb_from_ms = conn_column_time(st, 14);
+	c->lb_until_ms = conn_column_time(st, 15);
+	c->api_ip = column_text(st, 16);
+	c->size = -1;
+	return c->cluster_id != NULL && c->account != NULL && c->name != NULL &&
+	       c->region_id != NULL && c->cluster_type != NULL && c->state != NULL &&
+	       c->spec != NULL && c->lb_id != NULL && c->api_ip != NULL &&
+	       (c->settle_state != NULL || sqlite3_column_type(st, 10) == SQLITE_NULL);
+}
+
+static char *
+dup_or_null(const char *s, bool *ok)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*ok = false;
+	return d;
+}
+
+/* A copy of row that owns its strings; NULL when out of memory. */
+static struct cluster_rec *
+rec_dup(const struct cluster_rec *row)
+{
+	struct cluster_rec *c = malloc(sizeof(*c));
+	bool ok = true;
 
 	if (c == NULL)
 		return NULL;
-	c->seq = sqlite3_column_int64(st, 0);
-	c->cluster_id = conn_column_dup(st, 1);
-	c->account = conn_column_dup(st, 2);
-	c->name = conn_column_dup(st, 3);
-	c->region_id = conn_column_dup(st, 4);
-	c->cluster_type = conn_column_dup(st, 5);
-	c->state = conn_column_dup(st, 6);
-	c->created_ms = sqlite3_column_int64(st, 7);
-	c->updated_ms = sqlite3_column_int64(st, 8);
-	c->spec = conn_column_dup(st, 9);
-	c->settle_state = conn_column_dup(st, 10);
-	c->settle_ms = conn_column_time(st, 11);
-	c->running_ms = conn_column_time(st, 12);
-	c->lb_id = conn_column_dup(st, 13);
-	c->lb_from_ms = conn_column_time(st, 14);
-	c->lb_until_ms = conn_column_time(st, 15);
-	c->api_ip = conn_column_dup(st, 16);
-	c->size = -1;
-	if (c->cluster_id == NULL || c->account == NULL || c->name == NULL ||
-	    c->region_id == NULL || c->cluster_type == NULL || c->state == NULL ||
-	    c->spec == NULL || c->lb_id == NULL || c->api_ip == NULL ||
-	    (c->settle_state == NULL && sqlite3_column_type(st, 10) != SQLITE_NULL)) {
+	*c = *row;
+	c->cluster_id = dup_or_null(row->cluster_id, &ok);
+	c->account = dup_or_null(row->account, &ok);
+	c->name = dup_or_null(row->name, &ok);
+	c->region_id = dup_or_null(row->region_id, &ok);
+	c->cluster_type = dup_or_null(row->cluster_type, &ok);
+	c->state = dup_or_null(row->state, &ok);
+	c->spec = dup_or_null(row->spec, &ok);
+	c->settle_state = dup_or_null(row->settle_state, &ok);
+	c->lb_id = dup_or_null(row->lb_id, &ok);
+	c->api_ip = dup_or_null(row->api_ip, &ok);
+	if (!ok) {
 		cluster_rec_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/* Reads the CLUSTER_COLUMNS of the current row; NULL when out of memory. */
+static struct cluster_rec *
+cluster_row(sqlite3_stmt *st)
+{
+	struct cluster_rec row;
+
+	return cluster_row_borrow(st, &row) ? rec_dup(&row) : NULL;
 }
 
 enum err
@@ -290,14 +340,52 @@ done:
 	return err;
 }
 
+/* Collects db_cluster_list's records. */
+struct collect {
+	struct cluster_rec **v;
+	size_t len;
+};
+
+static bool
+collect_one(const struct cluster_rec *row, void *arg)
+{
+	struct collect *col = arg;
+
+	if ((col->v[col->len] = rec_dup(row)) == NULL)
+		return false;
+	col->len++;
+	return true;
+}
+
 enum err
 db_cluster_list(struct db_conn *conn, const struct cluster_filter *f, int64_t now,
     int64_t offset, int64_t limit, struct cluster_rec ***out, size_t *n, int64_t *total)
 {
+	struct collect col = {0};
+	enum err err;
+
+	if (limit < 0 || limit > 1000)
+		return ERR_INTERNAL;
+	if ((col.v = calloc((size_t)limit + 1, sizeof(*col.v))) == NULL)
+		return ERR_INTERNAL;
+	err = db_cluster_list_each(conn, f, now, offset, limit, collect_one, &col, total);
+	if (err != ERR_OK) {
+		cluster_recs_free(col.v, col.len);
+		return err;
+	}
+	*out = col.v;
+	*n = col.len;
+	return ERR_OK;
+}
+
+enum err
+db_cluster_list_each(struct db_conn *conn, const struct cluster_filter *f, int64_t now,
+    int64_t offset, int64_t limit, bool (*fn)(const struct cluster_rec *c, void *arg), void *arg,
+    int64_t *total)
+{
 	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_LIST);
-	struct cluster_rec **v = NULL;
-	size_t len = 0;
-	int64_t matches = 0;
+	struct cluster_rec row;
+	int64_t matches = 0, len = 0;
 	/* Read before the snapshot: a commit after it bumps it past what the cache holds. */
 	uint64_t gen = conn->cluster_gen != NULL ? atomic_load(conn->cluster_gen) : 0;
 	enum err err = ERR_INTERNAL;
@@ -310,28 +398,24 @@ db_cluster_list(struct db_conn *conn, const struct cluster_filter *f, int64_t no
 		return ERR_INTERNAL;
 	if (count_matches(conn, f, now, gen, &matches) != ERR_OK)
 		goto done;
-	if ((v = calloc((size_t)limit + 1, sizeof(*v))) == NULL)
-		goto done;
 	bind_filter(st, f, now);
 	sqlite3_bind_int64(st, 9, limit);
 	sqlite3_bind_int64(st, 10, offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == (size_t)limit || (v[len] = cluster_row(st)) == NULL)
+		if (len == limit || !cluster_row_borrow(st, &row))
 			goto done;
-		v[len]->size = sqlite3_column_int64(st, 17);
+		row.size = sqlite3_column_int64(st, 17);
 		len++;
+		if (!fn(&row, arg))
+			goto done;
 	}
 	if (rc != SQLITE_DONE)
 		goto done;
-	*out = v;
-	*n = len;
 	*total = matches;
-	v = NULL;
 	err = ERR_OK;
 done:
 	sqlite3_reset(st);
 	conn_exec(conn, "COMMIT");
-	cluster_recs_free(v, len);
 	return err;
 }
 

@@ -120,6 +120,16 @@ enum err db_settle_due(struct db_conn *conn, int64_t now);
 enum err db_cluster_list(struct db_conn *conn, const struct cluster_filter *f, int64_t now,
     int64_t offset, int64_t limit, struct cluster_rec ***out, size_t *n, int64_t *total);
 
+/*
+ * db_cluster_list without copies: calls fn with each record of the page in
+ * turn, its strings borrowed for the call only, inside the read
+ * transaction. A false from fn stops the walk and fails the call
+ * (ERR_INTERNAL); *total is set only on success.
+ */
+enum err db_cluster_list_each(struct db_conn *conn, const struct cluster_filter *f,
+    int64_t now, int64_t offset, int64_t limit,
+    bool (*fn)(const struct cluster_rec *c, void *arg), void *arg, int64_t *total);
+
 /* Sets a cluster's state and pending transition (settle_state NULL: none). */
 enum err db_cluster_set_state(struct db_conn *conn, const char *cluster_id, const char *state,
     const char *settle_state, int64_t settle_ms, int64_t updated_ms);

@@ -17,6 +17,7 @@
 #include "provision.h"
 #include "store.h"
 #include "view.h"
+#include "viewcache.h"
 
 #define PAGE_SIZE_DEFAULT 10
 #define PAGE_SIZE_MAX	  100
@@ -119,52 +120,62 @@ clusters_array(struct call *call, struct cluster_rec **v, size_t n, int64_t now)
 	return array;
 }
 
-/*
- * Writes the clusters of v into w as array members, and asks for the due
- * transitions to settle; false when one cannot be shown.
- */
+/* What reply_page's walk of the page needs. */
+struct page_walk {
+	struct viewcache *cache;
+	struct jsonw *w;
+	int64_t now;
+	bool settle_due;	/* a shown cluster has a transition due */
+};
+
+/* Writes one cluster of the page as an array member; false when it cannot be shown. */
 static bool
-clusters_write(struct call *call, struct jsonw *w, struct cluster_rec **v, size_t n, int64_t now)
+page_cluster(const struct cluster_rec *c, void *arg)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (v[i]->settle_state != NULL && v[i]->settle_ms <= now)
-			provision_settle_soon(call->app, now);
-		if (!view_cluster_write(w, v[i], now, v[i]->size))
-			return false;
-	}
-	return true;
+	struct page_walk *pw = arg;
+
+	if (c->settle_state != NULL && c->settle_ms <= pw->now)
+		pw->settle_due = true;
+	return viewcache_write(pw->cache, pw->w, c, pw->now, c->size);
 }
 
 /*
  * DescribeClustersV1 and DescribeClustersForRegion: one page and its
  * page_info, written straight to text (a cJSON tree of a page cost more to
- * build, print and free than everything else of the request).
+ * build, print and free than everything else of the request) as the rows
+ * are read, from the recent clusters' cached static views.
  */
 static void
 reply_page(struct call *call, const struct cluster_filter *f)
 {
 	struct db_conn *conn;
-	struct cluster_rec **v = NULL;
-	size_t n = 0, len;
-	int64_t page, size, total = 0, now = clock_now(&call->app->clock);
+	int64_t page, size, total = 0;
 	struct jsonw w;
+	struct page_walk pw = {
+	    .cache = call->app->view_cache,
+	    .w = &w,
+	    .now = clock_now(&call->app->clock),
+	};
+	size_t len;
 	char *text;
 	enum err err;
 
 	if (!api_page(call, &page, &size))
 		return;
-	conn = db_reader_acquire(call->app->db);
-	err = db_cluster_list(conn, f, now, (page - 1) * size, size, &v, &n, &total);
-	db_reader_release(call->app->db, conn);
-	if (err != ERR_OK)
-		goto fail;
 	jsonw_init(&w);
 	jsonw_object_begin(&w);
 	jsonw_key(&w, "clusters");
 	jsonw_array_begin(&w);
-	if (!clusters_write(call, &w, v, n, now)) {
+	conn = db_reader_acquire(call->app->db);
+	err = db_cluster_list_each(conn, f, pw.now, (page - 1) * size, size, page_cluster, &pw,
+	    &total);
+	db_reader_release(call->app->db, conn);
+	if (pw.settle_due)
+		provision_settle_soon(call->app, pw.now);
+	if (err != ERR_OK) {
 		jsonw_finish_free(&w);
-		goto fail;
+		call_reply_error(call, err, NULL, NULL);
+		return;
 	}
 	jsonw_array_end(&w);
 	jsonw_key(&w, "page_info");
@@ -174,14 +185,11 @@ reply_page(struct call *call, const struct cluster_filter *f)
 	jsonw_add_number(&w, "total_count", (double)total);
 	jsonw_object_end(&w);
 	jsonw_object_end(&w);
-	if ((text = jsonw_finish(&w, &len)) == NULL)
-		goto fail;
+	if ((text = jsonw_finish(&w, &len)) == NULL) {
+		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
+		return;
+	}
 	call_reply_raw(call, 200, "application/json;charset=utf-8", text, len);
-	cluster_recs_free(v, n);
-	return;
-fail:
-	cluster_recs_free(v, n);
-	call_reply_error(call, err != ERR_OK ? err : ERR_INTERNAL, NULL, NULL);
 }
 
 void

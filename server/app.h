@@ -17,6 +17,7 @@ struct journal;
 struct faults;
 struct metrics;
 struct catalog;
+struct viewcache;
 
 struct app {
 	const struct config *cfg;
@@ -29,6 +30,7 @@ struct app {
 	struct journal *journal;	/* the request journal (journal.h) */
 	struct faults *faults;	/* fault rules (faults.h) */
 	struct metrics *metrics;	/* request counters (metrics.h) */
+	struct viewcache *view_cache;	/* recent clusters' static views (viewcache.h) */
 };
 
 #endif

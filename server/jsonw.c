@@ -126,6 +126,18 @@ jsonw_object_begin(struct jsonw *w)
 }
 
 void
+jsonw_open_raw(struct jsonw *w, const char *s, size_t n, bool members)
+{
+	separate(w);
+	if (w->depth + 1 >= JSONW_MAX_DEPTH) {
+		w->failed = true;
+		return;
+	}
+	put(w, s, n);
+	w->first[++w->depth] = !members;
+}
+
+void
 jsonw_object_end(struct jsonw *w)
 {
 	close_container(w, '}');

@@ -63,6 +63,15 @@ void jsonw_quoted(struct jsonw *w, const char *s);
 /* A value whose JSON text is ready (cJSON's Raw items): separated, not quoted. */
 void jsonw_value_raw(struct jsonw *w, const char *s, size_t n);
 
+/*
+ * Opens a container from ready JSON text: s is its bracket and, when
+ * members is true, its first members (written before, and kept). It is
+ * separated as a value; what follows is written inside it, with a comma
+ * first when members is true. Closed with jsonw_object_end or
+ * jsonw_array_end.
+ */
+void jsonw_open_raw(struct jsonw *w, const char *s, size_t n, bool members);
+
 /* The shorthands of cJSON_Add*ToObject. */
 void jsonw_add_string(struct jsonw *w, const char *key, const char *s);
 void jsonw_add_number(struct jsonw *w, const char *key, double d);

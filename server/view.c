@@ -371,21 +371,70 @@ meta_data(struct jsonw *w, const struct spec_index *ix, const char *version)
 	jsonw_object_end(w);
 }
 
-bool
-view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now, int64_t size)
-{
-	cJSON *spec = cJSON_Parse(c->spec);
-	struct spec_index index, *ix = &index;
-	const cJSON *tags;
-	const char *version;
-	struct jsonw inner;
-	char id[32];
-	bool running = running_at(c, now);
+/*
+ * The parts of a cluster's view that follow from its row's immutable
+ * columns and its spec alone, as JSON text, and the inputs they were
+ * rendered from (the key: equal inputs, equal text). The view at an
+ * instant is these parts with the fields that move with virtual time
+ * written between them (view_cluster_emit).
+ */
+enum view_part {
+	VP_HEAD,	/* {"cluster_id":...,"cluster_spec":... */
+	VP_MIDDLE,	/* ,"init_version":...,"worker_ram_role_name":... */
+	VP_META,	/* ,"meta_data":... */
+	VP_TAIL,	/* ,"maintenance_window":...,"parameters":{} without the closing brace */
+	VP_MASTER_URL,	/* the master_url string of a running cluster, quoted */
+	VP_TAGS,	/* [ and the spec's tags */
+	VP__COUNT
+};
 
-	if (spec == NULL)
-		return false;
-	spec_index_build(spec, ix);
-	version = ix_string(ix, SK_KUBERNETES_VERSION, "");
+enum view_input {
+	VI_CLUSTER_ID,
+	VI_NAME,
+	VI_REGION_ID,
+	VI_CLUSTER_TYPE,
+	VI_API_IP,
+	VI_SPEC,
+	VI__COUNT
+};
+
+struct view_static {
+	size_t size;		/* of the whole allocation */
+	bool spec_tags;		/* VP_TAGS holds a tag */
+	size_t part[VP__COUNT], part_len[VP__COUNT];	/* offsets into text */
+	size_t input[VI__COUNT];	/* offsets of NUL-terminated copies */
+	char text[];
+};
+
+static const char *
+input_of(const struct cluster_rec *c, enum view_input i)
+{
+	switch (i) {
+	case VI_CLUSTER_ID:
+		return c->cluster_id;
+	case VI_NAME:
+		return c->name;
+	case VI_REGION_ID:
+		return c->region_id;
+	case VI_CLUSTER_TYPE:
+		return c->cluster_type;
+	case VI_API_IP:
+		return c->api_ip;
+	default:
+		return c->spec;
+	}
+}
+
+/* The static parts, each rendered by the jsonw calls the whole view once made. */
+static bool
+render_static(const struct cluster_rec *c, const struct spec_index *ix, struct jsonw *parts,
+    size_t mark[3], bool *spec_tags)
+{
+	const char *version = ix_string(ix, SK_KUBERNETES_VERSION, "");
+	const cJSON *tags = ix->v[SK_TAGS];
+	struct jsonw *w = &parts[0], inner;
+	char id[32], *text;
+
 	jsonw_object_begin(w);
 	jsonw_add_string(w, "cluster_id", c->cluster_id);
 	jsonw_add_string(w, "name", c->name);
@@ -394,11 +443,8 @@ view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now, in
 	jsonw_add_string(w, "cluster_type", c->cluster_type);
 	jsonw_add_string(w, "profile", ix_string(ix, SK_PROFILE, "Default"));
 	jsonw_add_string(w, "cluster_spec", ix_string(ix, SK_CLUSTER_SPEC, "ack.standard"));
-	jsonw_add_string(w, "state", view_cluster_state(c, now));
-	jsonw_add_number(w, "size", (double)(size < 0 ? 0 : size));
-	write_time(w, "created", c->created_ms);
-	write_time(w, "updated",
-	    c->settle_state != NULL && c->settle_ms <= now ? c->settle_ms : c->updated_ms);
+	/* state, size, created and updated */
+	mark[0] = w->len;
 	jsonw_add_string(w, "init_version", version);
 	jsonw_add_string(w, "current_version", version);
 	jsonw_add_string(w, "next_version", "");
@@ -421,23 +467,148 @@ view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now, in
 	jsonw_add_string(w, "subnet_cidr", ix_string(ix, SK_CONTAINER_CIDR, ""));
 	jsonw_add_string(w, "docker_version", "");
 	jsonw_add_string(w, "worker_ram_role_name", ix_string(ix, SK_WORKER_RAM_ROLE_NAME, ""));
-	jsonw_add_string(w, "external_loadbalancer_id",
-	    c->lb_from_ms <= now && now < c->lb_until_ms ? c->lb_id : "");
-	if (running) {
-		jsonw_init(&inner);
-		master_url(&inner, c, ix);
-		add_json_text(w, "master_url", &inner);
-	} else {
-		jsonw_add_string(w, "master_url", "");
-	}
+	/* external_loadbalancer_id and master_url */
+	mark[1] = w->len;
 	jsonw_init(&inner);
 	meta_data(&inner, ix, version);
 	add_json_text(w, "meta_data", &inner);
-	tags = ix->v[SK_TAGS];
+	/* tags */
+	mark[2] = w->len;
+	jsonw_key(w, "maintenance_window");
+	maintenance_window(w, ix);
+	jsonw_key(w, "parameters");
+	jsonw_object_begin(w);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+
+	jsonw_init(&inner);
+	master_url(&inner, c, ix);
+	text = jsonw_finish(&inner, NULL);
+	jsonw_string(&parts[1], text != NULL ? text : "{}");
+	free(text);
+
+	*spec_tags = false;
+	jsonw_array_begin(&parts[2]);
+	for (const cJSON *t = cJSON_IsArray(tags) ? tags->child : NULL; t != NULL; t = t->next) {
+		write_cjson(&parts[2], t);
+		*spec_tags = true;
+	}
+	return !parts[0].failed && !parts[1].failed && !parts[2].failed;
+}
+
+struct view_static *
+view_static_new(const struct cluster_rec *c)
+{
+	cJSON *spec = cJSON_Parse(c->spec);
+	struct spec_index ix;
+	struct jsonw parts[3];
+	struct view_static *s = NULL;
+	size_t mark[3], in_len[VI__COUNT], size, o;
+	bool spec_tags;
+
+	for (int i = 0; i < 3; i++)
+		jsonw_init(&parts[i]);
+	if (spec == NULL)
+		goto done;
+	spec_index_build(spec, &ix);
+	if (!render_static(c, &ix, parts, mark, &spec_tags))
+		goto done;
+	size = sizeof(*s) + parts[0].len + parts[1].len + parts[2].len;
+	for (int i = 0; i < VI__COUNT; i++) {
+		in_len[i] = strlen(input_of(c, (enum view_input)i));
+		size += in_len[i] + 1;
+	}
+	if ((s = malloc(size)) == NULL)
+		goto done;
+	s->size = size;
+	s->spec_tags = spec_tags;
+	/* The whole object but its closing brace, cut at the marks; then the other two. */
+	memcpy(s->text, parts[0].buf, parts[0].len - 1);
+	s->part[VP_HEAD] = 0;
+	s->part_len[VP_HEAD] = mark[0];
+	s->part[VP_MIDDLE] = mark[0];
+	s->part_len[VP_MIDDLE] = mark[1] - mark[0];
+	s->part[VP_META] = mark[1];
+	s->part_len[VP_META] = mark[2] - mark[1];
+	s->part[VP_TAIL] = mark[2];
+	s->part_len[VP_TAIL] = parts[0].len - 1 - mark[2];
+	o = parts[0].len - 1;
+	for (int i = 1; i < 3; i++) {
+		enum view_part p = i == 1 ? VP_MASTER_URL : VP_TAGS;
+
+		memcpy(s->text + o, parts[i].buf, parts[i].len);
+		s->part[p] = o;
+		s->part_len[p] = parts[i].len;
+		o += parts[i].len;
+	}
+	for (int i = 0; i < VI__COUNT; i++) {
+		memcpy(s->text + o, input_of(c, (enum view_input)i), in_len[i] + 1);
+		s->input[i] = o;
+		o += in_len[i] + 1;
+	}
+done:
+	for (int i = 0; i < 3; i++)
+		jsonw_finish_free(&parts[i]);
+	cJSON_Delete(spec);
+	return s;
+}
+
+void
+view_static_free(struct view_static *s)
+{
+	free(s);
+}
+
+size_t
+view_static_size(const struct view_static *s)
+{
+	return s->size;
+}
+
+bool
+view_static_is_of(const struct view_static *s, const struct cluster_rec *c)
+{
+	return strcmp(s->text + s->input[VI_CLUSTER_ID], c->cluster_id) == 0;
+}
+
+bool
+view_static_matches(const struct view_static *s, const struct cluster_rec *c)
+{
+	for (int i = 0; i < VI__COUNT; i++)
+		if (strcmp(s->text + s->input[i], input_of(c, (enum view_input)i)) != 0)
+			return false;
+	return true;
+}
+
+static void
+write_part(struct jsonw *w, const struct view_static *s, enum view_part p)
+{
+	jsonw_raw(w, s->text + s->part[p], s->part_len[p]);
+}
+
+void
+view_cluster_emit(struct jsonw *w, const struct view_static *s, const struct cluster_rec *c,
+    int64_t now, int64_t size)
+{
+	bool running = running_at(c, now);
+
+	jsonw_open_raw(w, s->text + s->part[VP_HEAD], s->part_len[VP_HEAD], true);
+	jsonw_add_string(w, "state", view_cluster_state(c, now));
+	jsonw_add_number(w, "size", (double)(size < 0 ? 0 : size));
+	write_time(w, "created", c->created_ms);
+	write_time(w, "updated",
+	    c->settle_state != NULL && c->settle_ms <= now ? c->settle_ms : c->updated_ms);
+	write_part(w, s, VP_MIDDLE);
+	jsonw_add_string(w, "external_loadbalancer_id",
+	    c->lb_from_ms <= now && now < c->lb_until_ms ? c->lb_id : "");
+	jsonw_key(w, "master_url");
+	if (running)
+		jsonw_value_raw(w, s->text + s->part[VP_MASTER_URL], s->part_len[VP_MASTER_URL]);
+	else
+		jsonw_string(w, "");
+	write_part(w, s, VP_META);
 	jsonw_key(w, "tags");
-	jsonw_array_begin(w);
-	for (const cJSON *t = cJSON_IsArray(tags) ? tags->child : NULL; t != NULL; t = t->next)
-		write_cjson(w, t);
+	jsonw_open_raw(w, s->text + s->part[VP_TAGS], s->part_len[VP_TAGS], s->spec_tags);
 	if (running) {
 		jsonw_object_begin(w);
 		jsonw_add_string(w, "key", "ack.aliyun.com");
@@ -445,13 +616,19 @@ view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now, in
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);
-	jsonw_key(w, "maintenance_window");
-	maintenance_window(w, ix);
-	jsonw_key(w, "parameters");
-	jsonw_object_begin(w);
+	write_part(w, s, VP_TAIL);
 	jsonw_object_end(w);
-	jsonw_object_end(w);
-	cJSON_Delete(spec);
+}
+
+bool
+view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now, int64_t size)
+{
+	struct view_static *s = view_static_new(c);
+
+	if (s == NULL)
+		return false;
+	view_cluster_emit(w, s, c, now, size);
+	view_static_free(s);
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #define ACKMOCK_VIEW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -27,6 +28,34 @@ const char *view_cluster_state(const struct cluster_rec *c, int64_t now);
  */
 bool view_cluster_write(struct jsonw *w, const struct cluster_rec *c, int64_t now,
     int64_t size);
+
+/*
+ * What a cluster's view holds that does not move with virtual time: every
+ * field rendered from its cluster id, name, region, type, API server
+ * address and spec (a modify changes the last two), with copies of those
+ * inputs. Immutable once made, so it may be shared between threads. NULL
+ * when the spec does not parse or out of memory; freed with
+ * view_static_free (NULL-safe).
+ */
+struct view_static;
+struct view_static *view_static_new(const struct cluster_rec *c);
+void view_static_free(struct view_static *s);
+
+/* The bytes s holds (its one allocation). */
+size_t view_static_size(const struct view_static *s);
+
+/* True when s was made from a cluster of c's id (cheap: the spec is not compared). */
+bool view_static_is_of(const struct view_static *s, const struct cluster_rec *c);
+
+/* True when s was made from a cluster whose inputs are c's, byte for byte. */
+bool view_static_matches(const struct view_static *s, const struct cluster_rec *c);
+
+/*
+ * Writes c's view at now into w from s, which view_static_matches c:
+ * byte for byte what view_cluster_write writes.
+ */
+void view_cluster_emit(struct jsonw *w, const struct view_static *s, const struct cluster_rec *c,
+    int64_t now, int64_t size);
 
 /* The cluster as it stands at now, as cJSON (view_cluster_write, parsed). */
 struct cJSON *view_cluster(const struct cluster_rec *c, int64_t now, int64_t size);

@@ -6,7 +6,9 @@
 // - the empty-world note lets a world added later take effect at once;
 // - the writer's "next due" instant still settles a deleted cluster before
 //   S1 looks at its name, also after a refused (rolled-back) create;
-// - the journal ring, cut by seq arithmetic, keeps exactly --journal-max entries.
+// - the journal ring, cut by seq arithmetic, keeps exactly --journal-max entries;
+// - the list's cached static views (viewcache.c) follow a modify at once, also at a
+//   frozen instant (updated_ms unchanged), and the clock's lifecycle changes.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +62,45 @@ await run(async (tap) => {
     tap.ok(r.status === 200, 'add the VPC to the world', r.text);
     r = await request(daemon, 'POST', '/clusters', body);
     tap.equal(r.status, 200, 'the next create sees the new world');
+
+    // Cached views: every list item is the cluster as DescribeClusterDetail (never cached)
+    // shows it, after each change, with the clock frozen so that a modify keeps updated_ms.
+    const listed = async (id) => (await request(daemon, 'GET', '/api/v1/clusters?page_size=100'))
+      .json?.clusters?.find((c) => c.cluster_id === id);
+    const same = async (id, what) => {
+      const item = await listed(id);
+      tap.equal(item, (await request(daemon, 'GET', `/clusters/${id}`)).json, `${what}: the list shows it`);
+      return item;
+    };
+    r = await request(daemon, 'POST', '/_mock/clock', { frozen: true });
+    tap.equal(r.status, 200, 'freeze the clock');
+    r = await request(daemon, 'POST', '/clusters', clusterBody('view-a', { tags: [{ key: 'k', value: 'v' }] }));
+    tap.equal(r.status, 200, 'create view-a');
+    const v = r.json.cluster_id;
+    let item = await same(v, 'created');
+    item = await same(v, 'listed again (cached)');
+    tap.equal([item?.state, item?.master_url, item?.tags?.length], ['initial', '', 1], 'initial: no master_url, no ack tag');
+    const before = item?.updated;
+    r = await request(daemon, 'PUT', `/api/v2/clusters/${v}`, { cluster_name: 'view-b', deletion_protection: true });
+    tap.equal(r.status, 200, 'modify view-a at the same instant');
+    item = await same(v, 'modified');
+    tap.equal([item?.name, item?.deletion_protection, item?.updated], ['view-b', true, before],
+      'the new name and protection, with updated unchanged');
+    await request(daemon, 'POST', '/_mock/clock', { advance_seconds: 3600 });
+    item = await same(v, 'running');
+    tap.equal([item?.state, item?.master_url !== '', item?.tags?.length], ['running', true, 2],
+      'running: master_url and the ack tag appear');
+    r = await request(daemon, 'PUT', `/api/v2/clusters/${v}`, { deletion_protection: false,
+      maintenance_window: { enable: true, maintenance_time: '2024-01-01T01:00:00Z', duration: '3h', weekly_period: 'Monday' } });
+    tap.equal(r.status, 200, 'modify again');
+    item = await same(v, 'modified again');
+    tap.equal([item?.deletion_protection, item?.maintenance_window?.enable], [false, true], 'the list follows');
+    r = await request(daemon, 'DELETE', `/clusters/${v}`);
+    tap.equal(r.status, 202, 'delete it');
+    item = await same(v, 'deleting');
+    tap.equal(item?.state, 'deleting', 'the list shows it deleting at once');
+    await request(daemon, 'POST', '/_mock/clock', { advance_seconds: 3600 });
+    tap.equal(await listed(v), undefined, 'and not at all once the deletion has passed');
   } finally {
     await daemon.stop();
   }
