@@ -251,8 +251,13 @@ await run(async (tap) => {
       const again = await fetch(`${full.url}/clusters`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody('full-again'),
       });
-      await again.arrayBuffer();
-      tap.ok(again.status === 507, 'and the next create is refused the same way');
+      const againDoc = await again.json();
+      // A full database is not all-or-nothing: the journal's own flush may have taken (or,
+      // refused itself, left) the last pages, so one more create can fit. Either way it is
+      // answered cleanly, and a 200 is stored like any other.
+      tap.ok(again.status === 507 || again.status === 200,
+        `the next create is answered 507 or, if it still fits, 200 (${again.status})`);
+      if (again.status === 200) acked.push(againDoc.cluster_id);
       const fcode = await full.stop('SIGTERM');
       tap.ok(fcode === 0, 'the daemon with a full database exits 0 on SIGTERM', `exit ${fcode}`);
       tap.ok(sql(fdb, 'PRAGMA integrity_check') === 'ok', 'the full database is consistent');
