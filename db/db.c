@@ -2,11 +2,13 @@
  * Opening, migrating and closing the database; the reader pool; the writer
  * thread and its group commit (db.h says why).
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -402,18 +404,65 @@ checkpointer_main(void *arg)
 	return NULL;
 }
 
+/*
+ * glibc keeps what a thread frees in that thread's arena: a burst of large
+ * jobs (a settle of thousands of clusters, a big batch) left the daemon
+ * tens of MiB bigger for good. When the writer goes idle after work it
+ * hands free heap back with malloc_trim (all arenas), at most once a
+ * TRIM_INTERVAL_NS, so a daemon whose load stopped is small again.
+ */
+#define TRIM_INTERVAL_NS 1000000000LL
+
+static int64_t
+clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Waits, queue_lock held, for a job or the stop; trims the heap first when it is due. */
+static void
+writer_wait(struct db *db, bool *trim_wanted, int64_t *last_trim)
+{
+	while (db->queue_head == NULL && !db->stopping) {
+		int64_t wait;
+		struct timespec until;
+
+		if (!*trim_wanted) {
+			pthread_cond_wait(&db->queue_cond, &db->queue_lock);
+			continue;
+		}
+		if ((wait = *last_trim + TRIM_INTERVAL_NS - clock_ns(CLOCK_MONOTONIC)) <= 0) {
+			pthread_mutex_unlock(&db->queue_lock);
+			malloc_trim(0);
+			*last_trim = clock_ns(CLOCK_MONOTONIC);
+			*trim_wanted = false;
+			pthread_mutex_lock(&db->queue_lock);
+			continue;
+		}
+		/* The queue's condition variable runs on CLOCK_REALTIME, its default. */
+		wait += clock_ns(CLOCK_REALTIME);
+		until.tv_sec = (time_t)(wait / 1000000000LL);
+		until.tv_nsec = (long)(wait % 1000000000LL);
+		pthread_cond_timedwait(&db->queue_cond, &db->queue_lock, &until);
+	}
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct db *db = arg;
+	bool trim_wanted = false;
+	int64_t last_trim = 0;
 
 	for (;;) {
 		struct db_job *batch, *rest, *last;
 		int n = 1;
 
 		pthread_mutex_lock(&db->queue_lock);
-		while (db->queue_head == NULL && !db->stopping)
-			pthread_cond_wait(&db->queue_cond, &db->queue_lock);
+		writer_wait(db, &trim_wanted, &last_trim);
 		if (db->queue_head == NULL) {
 			pthread_mutex_unlock(&db->queue_lock);
 			break;
@@ -430,6 +479,7 @@ writer_main(void *arg)
 			db->queue_tail = NULL;
 		pthread_mutex_unlock(&db->queue_lock);
 
+		trim_wanted = true;
 		if (batch->bulk) {
 			/* The pragma is a no-op inside a transaction: set it around one. */
 			conn_exec(db->writer, "PRAGMA foreign_keys=OFF");
@@ -503,6 +553,19 @@ sqlite_configure(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/*
+	 * Each writer job runs in a SAVEPOINT, and SQLite keeps the pages a
+	 * savepoint changes in a statement journal: past the default 64 KiB a
+	 * batch's journal became a temporary file, written with two pwrite(2)
+	 * per page of every job (~16 per create under the bench, most of the
+	 * writer's system calls), and created and unlinked per batch. Held in
+	 * memory up to 2 MiB, a batch's journal costs no system call; only a
+	 * rare large job (a settle of thousands of clusters) goes to a file,
+	 * where PRAGMA temp_store=MEMORY let one such settle hold 64 MiB
+	 * of heap for good. The journal only ever rolls back a job inside its
+	 * transaction: crash recovery is the WAL's, as before.
+	 */
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 2 * 1024 * 1024);
 	/* After the configuration: registering a VFS initialises SQLite. */
 	if ((file_vfs = walvfs_register()) == NULL)
 		file_vfs = "unix-excl";
@@ -555,19 +618,6 @@ db_open(const char *path, int readers, char *err, size_t errlen)
 	db->writer->cluster_gen = &db->cluster_gen;
 	db->writer->world_gen = &db->world_gen;
 	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
-	/*
-	 * Each job runs in a SAVEPOINT, and SQLite keeps the pages a savepoint
-	 * changes in a statement journal: past 64 KiB a batch's journal became
-	 * a temporary file, written with two pwrite(2) per page of every job
-	 * (~16 per create under the bench, most of the writer's system calls),
-	 * and created and unlinked per batch. In memory it costs no system
-	 * call. It only ever rolls back a job inside its transaction: crash
-	 * recovery is the WAL's, as before.
-	 */
-	if (conn_exec(db->writer, "PRAGMA temp_store=MEMORY") != SQLITE_OK) {
-		snprintf(err, errlen, "cannot configure database %s", path);
-		goto fail;
-	}
 	/*
 	 * Page caches are per connection and default to 2 MiB each; grown full
 	 * they were most of the memory a loaded daemon gained over an idle one

@@ -41,6 +41,7 @@
 #include "conn.h"
 
 #define WAL_BUF_MAX (4 << 20)	/* written at once beyond this: a huge transaction */
+#define WAL_BUF_KEEP (512 << 10)	/* a buffer grown past this is freed once written */
 #define WAL_CHUNK   (1 << 20)	/* the WAL's allocation step */
 /* The unix VFS writes at most 128 KiB - 1 per call (it masks the length with 0x1ffff). */
 #define WAL_WRITE_MAX 0x1f000
@@ -72,6 +73,12 @@ wal_flush(struct wfile *f)
 		    f->off + (sqlite3_int64)done);
 	}
 	f->len = 0;
+	/* A buffer a huge commit grew is not kept: the usual one is far smaller. */
+	if (f->cap > WAL_BUF_KEEP) {
+		free(f->buf);
+		f->buf = NULL;
+		f->cap = 0;
+	}
 	return rc;
 }
 
