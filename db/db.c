@@ -553,19 +553,6 @@ sqlite_configure(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/*
-	 * Each writer job runs in a SAVEPOINT, and SQLite keeps the pages a
-	 * savepoint changes in a statement journal: past the default 64 KiB a
-	 * batch's journal became a temporary file, written with two pwrite(2)
-	 * per page of every job (~16 per create under the bench, most of the
-	 * writer's system calls), and created and unlinked per batch. Held in
-	 * memory up to 2 MiB, a batch's journal costs no system call; only a
-	 * rare large job (a settle of thousands of clusters) goes to a file,
-	 * where PRAGMA temp_store=MEMORY let one such settle hold 64 MiB
-	 * of heap for good. The journal only ever rolls back a job inside its
-	 * transaction: crash recovery is the WAL's, as before.
-	 */
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 2 * 1024 * 1024);
 	/* After the configuration: registering a VFS initialises SQLite. */
 	if ((file_vfs = walvfs_register()) == NULL)
 		file_vfs = "unix-excl";
@@ -618,6 +605,24 @@ db_open(const char *path, int readers, char *err, size_t errlen)
 	db->writer->cluster_gen = &db->cluster_gen;
 	db->writer->world_gen = &db->world_gen;
 	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
+	/*
+	 * Each job runs in a SAVEPOINT, and SQLite keeps the pages a savepoint
+	 * changes in a statement journal: past 64 KiB a batch's journal became
+	 * a temporary file, written with two pwrite(2) per page of every job
+	 * (~16 per create under the bench, most of the writer's system calls),
+	 * and created and unlinked per batch. In memory it costs no system
+	 * call. It only ever rolls back a job inside its transaction: crash
+	 * recovery is the WAL's, as before. (A larger spill threshold,
+	 * SQLITE_CONFIG_STMTJRNL_SPILL, is no way out: SQLite then writes the
+	 * journal in chunks of that size, and its unix VFS cuts a write to its
+	 * low 17 bits, so a 2 MiB chunk became a 0-byte write and SQLITE_FULL.)
+	 * A rare huge job (a settle of thousands of clusters) holds its
+	 * journal in memory while it runs; the idle trim gives it back.
+	 */
+	if (conn_exec(db->writer, "PRAGMA temp_store=MEMORY") != SQLITE_OK) {
+		snprintf(err, errlen, "cannot configure database %s", path);
+		goto fail;
+	}
 	/*
 	 * Page caches are per connection and default to 2 MiB each; grown full
 	 * they were most of the memory a loaded daemon gained over an idle one

@@ -1,0 +1,44 @@
+// One write that settles thousands of clusters at once: on a frozen clock 3,000 creations
+// are made, the clock jumps past their end, and the next create settles them all inside
+// its own job. That job's statement journal is megabytes; a spill threshold that made
+// SQLite write it in 2 MiB chunks turned it into SQLITE_FULL (507) on a disk with room.
+// The create must succeed, every cluster must read as running, and the daemon's memory
+// must come back down once it is idle.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, run } from '../lib/daemon.mjs';
+import { request, clusterBody, pool } from '../lib/admin.mjs';
+
+const [bin] = process.argv.slice(2);
+const N = 3000;
+
+function rssMiB(pid) {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+await run(async (tap) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ackmock-settle.'));
+  const daemon = await startDaemon(bin, ['--db', join(dir, 'settle.db')]);
+  try {
+    await request(daemon, 'POST', '/_mock/clock', { frozen: true });
+    const codes = await pool(N, 16, async (i) =>
+      (await request(daemon, 'POST', '/clusters', clusterBody(`settle-${i}`))).status);
+    tap.equal(codes.filter((c) => c === 200).length, N, `${N} creates on a frozen clock`);
+    await request(daemon, 'POST', '/_mock/clock', { advance_seconds: 3600 });
+    const r = await request(daemon, 'POST', '/clusters', clusterBody('settle-trigger'));
+    tap.equal(r.status, 200, `the create that settles ${N} clusters in one job succeeds`);
+    const list = await request(daemon, 'GET', '/api/v1/clusters?page_size=100');
+    tap.ok(list.json.clusters.every((c) => c.name === 'settle-trigger' || c.state === 'running'),
+      'the settled clusters read as running');
+    tap.equal(list.json.page_info.total_count, N + 1, 'and all are counted');
+    // Idle for a moment: the writer gives the journal's memory back.
+    await new Promise((res) => setTimeout(res, 1500));
+    const rss = rssMiB(daemon.proc.pid);
+    tap.ok(rss < 40, `RSS once idle after the settle: ${rss.toFixed(1)} MiB (< 40)`);
+  } finally {
+    tap.equal(await daemon.stop(), 0, 'the daemon exits 0 on SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
