@@ -35,8 +35,11 @@ await run(async (tap) => {
     tap.equal(list.json.page_info.total_count, N + 1, 'and all are counted');
     // Idle for a moment: the writer gives the journal's memory back.
     await new Promise((res) => setTimeout(res, 1500));
+    // Under AddressSanitizer (scripts/test sets ASAN_OPTIONS) freed memory waits in its
+    // 256 MiB quarantine and malloc_trim does not apply: the bound allows for that.
+    const bound = process.env.ASAN_OPTIONS !== undefined ? 512 : 40;
     const rss = rssMiB(daemon.proc.pid);
-    tap.ok(rss < 40, `RSS once idle after the settle: ${rss.toFixed(1)} MiB (< 40)`);
+    tap.ok(rss < bound, `RSS once idle after the settle: ${rss.toFixed(1)} MiB (< ${bound})`);
   } finally {
     tap.equal(await daemon.stop(), 0, 'the daemon exits 0 on SIGTERM');
     rmSync(dir, { recursive: true, force: true });
