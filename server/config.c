@@ -218,6 +218,22 @@ opt_journal_max(struct config *cfg, const char *value, char *err, size_t errlen)
 }
 
 static bool
+opt_sync(struct config *cfg, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "off") == 0)
+		cfg->sync = DB_SYNC_OFF;
+	else if (strcmp(value, "normal") == 0)
+		cfg->sync = DB_SYNC_NORMAL;
+	else if (strcmp(value, "full") == 0)
+		cfg->sync = DB_SYNC_FULL;
+	else {
+		snprintf(err, errlen, "--sync: expected off, normal or full, got '%s'", value);
+		return false;
+	}
+	return true;
+}
+
+static bool
 opt_log_format(struct config *cfg, const char *value, char *err, size_t errlen)
 {
 	if (strcmp(value, "text") == 0)
@@ -319,6 +335,7 @@ static const struct option_row options[] = {
 	{ "strict-parameters",	"ACKMOCK_STRICT_PARAMETERS",	false,	opt_strict_parameters,	"unknown CreateCluster parameters are InvalidParameter" },
 	{ "max-clusters",	"ACKMOCK_MAX_CLUSTERS",		true,	opt_max_clusters,	"live clusters per account (default 0: no limit)" },
 	{ "journal-max",	"ACKMOCK_JOURNAL_MAX",		true,	opt_journal_max,	"request journal entries kept (default 10000)" },
+	{ "sync",		"ACKMOCK_SYNC",			true,	opt_sync,		"fsyncs of the database: off, normal (at checkpoints) or full (every commit); default off" },
 	{ "log-format",		"ACKMOCK_LOG_FORMAT",		true,	opt_log_format,		"text or json (default text)" },
 	{ "log-level",		"ACKMOCK_LOG_LEVEL",		true,	opt_log_level,		"debug, info, warn or error (default info)" },
 	{ "seed",		"ACKMOCK_SEED",			true,	opt_seed,		"seed of the fault-probability PRNG (default 1)" },
@@ -343,6 +360,7 @@ config_defaults(struct config *cfg)
 	cfg->auth = AUTH_OPTIONAL;
 	cfg->max_skew_s = 900;
 	cfg->journal_max = 10000;
+	cfg->sync = DB_SYNC_OFF;
 	cfg->log_format = LOG_TEXT;
 	cfg->log_level = LOG_INFO;
 	cfg->seed = 1;
@@ -523,6 +541,7 @@ config_print(const struct config *cfg)
 {
 	static const char *const auth_names[] = {"off", "optional", "required"};
 	static const char *const level_names[] = {"debug", "info", "warn", "error"};
+	static const char *const sync_names[] = {"off", "normal", "full"};
 
 	printf("listen = %s:%d\n", cfg->listen_host, cfg->listen_port);
 	printf("db = %s\n", cfg->db_path);
@@ -543,6 +562,7 @@ config_print(const struct config *cfg)
 	printf("strict_parameters = %s\n", cfg->strict_parameters ? "true" : "false");
 	printf("max_clusters = %lld\n", (long long)cfg->max_clusters);
 	printf("journal_max = %lld\n", (long long)cfg->journal_max);
+	printf("sync = %s\n", sync_names[cfg->sync]);
 	printf("log_format = %s\n", cfg->log_format == LOG_JSON ? "json" : "text");
 	printf("log_level = %s\n", level_names[cfg->log_level]);
 	printf("seed = %llu\n", (unsigned long long)cfg->seed);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
+
 enum auth_mode { AUTH_OFF, AUTH_OPTIONAL, AUTH_REQUIRED };
 enum log_format { LOG_TEXT, LOG_JSON };
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
@@ -45,6 +47,7 @@ struct config {
 	uint64_t seed;
 	int64_t request_timeout_s;	/* a whole request must arrive within this */
 	int64_t db_max_pages;		/* testing: PRAGMA max_page_count; 0 is no cap */
+	enum db_sync sync;
 	bool check_config;
 	bool help;
 	bool version;

@@ -129,7 +129,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	app.db = db_open(cfg.db_path, threads + 1, err, sizeof(err));
+	app.db = db_open(cfg.db_path, threads + 1, cfg.sync, err, sizeof(err));
 	if (app.db == NULL) {
 		fprintf(stderr, "ackmock: %s\n", err);
 		goto done;

@@ -20,6 +20,9 @@ await run(async (tap) => {
   tap.equal(r.code, 0, '--check-config exits 0');
   tap.ok(/^journal_max = 50$/m.test(r.out) && /^db = :memory:$/m.test(r.out), '--check-config prints the effective values', r.out);
   tap.ok(!/testsecret/.test(r.out), '--check-config prints no secret');
+  tap.ok(/^sync = off$/m.test(r.out), '--sync defaults to off', r.out);
+  r = ackmock(['--check-config', '--db', ':memory:'], { ACKMOCK_SYNC: 'full' });
+  tap.ok(/^sync = full$/m.test(r.out), 'ACKMOCK_SYNC=full is read', r.out);
 
   r = ackmock(['--check-config', '--journal-max', '9'], { ACKMOCK_JOURNAL_MAX: '7', ACKMOCK_LOG_FORMAT: 'json' });
   tap.ok(/^journal_max = 9$/m.test(r.out) && /^log_format = json$/m.test(r.out), 'flags win; variables fill the rest', r.out);
@@ -27,6 +30,7 @@ await run(async (tap) => {
   const bad = [
     ['unknown flag', ['--frobnicate'], {}],
     ['bad value', ['--log-level', 'loud'], {}],
+    ['bad sync mode', ['--sync', 'always'], {}],
     ['bad variable', [], { ACKMOCK_TIME_SCALE: '-1' }],
     ['missing world file', ['--world', '/nonexistent/world.json'], {}],
     ['host name', ['--listen', 'example.com:80'], {}],
