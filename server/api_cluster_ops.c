@@ -400,7 +400,7 @@ check_window_string(cJSON *data, cJSON *out, const cJSON *mw, const char *key,
     bool (*valid)(const char *), const char *what)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(mw, key);
-	char path[64], msg[160];
+	char path[64], msg[256];
 
 	if (absent(v))
 		return;

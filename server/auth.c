@@ -12,6 +12,7 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,11 @@ sb_addn(struct sbuf *b, const char *s, size_t n)
 {
 	if (b->oom)
 		return;
+	/* Cannot happen (n is a length in memory), but says so to gcc -O3's overflow checks. */
+	if (n > SIZE_MAX / 4 - b->len) {
+		b->oom = true;
+		return;
+	}
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap != 0 ? b->cap : 256;
 		char *grown;

@@ -127,7 +127,7 @@ void
 ids_alnum(char *out, const char *prefix, int n)
 {
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char raw[64];
+	unsigned char raw[64] = {0};	/* gcc -O3 cannot see random_bytes fill it */
 	size_t plen = strlen(prefix);
 
 	if (n > (int)sizeof(raw))
