@@ -166,62 +166,83 @@ static const char escapes[256] = {
 };
 
 /*
- * True when one of p[0..n) needs an escape: a control byte, '"' or '\\'.
- * Eight bytes at a time (a test of each byte of a word at once; a false
- * alarm would only take the careful path): the byte-by-byte scan was most
- * of the cost of an answer with long messages.
+ * True when one of the 8 bytes of x needs an escape: a control byte, '"'
+ * or '\\' (a test of each byte of a word at once; a false alarm would only
+ * take the careful path).
  */
 static bool
-needs_escape(const unsigned char *p, size_t n)
+word_needs_escape(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	size_t i = 0;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, q, b;
-
-		memcpy(&x, p + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs)
-			return true;
-	}
-	for (; i < n; i++)
-		if (escapes[p[i]] != 0)
-			return true;
-	return false;
+	return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
 }
 
-/* s quoted and escaped; runs without escapes are copied whole. */
+/*
+ * s quoted and escaped, then tail when it is not NUL, in one pass: eight
+ * bytes are copied at a time while none needs an escape, and only a word
+ * that does is taken byte by byte. (Scanning first and copying after, as
+ * before, read the text twice, and every byte of a text that had any
+ * escape, such as a message quoting a value, went the slow way.)
+ */
 static void
-quoted(struct jsonw *w, const char *s)
+quoted(struct jsonw *w, const char *s, char tail)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t extra = 0, n = strlen((const char *)p);
+	size_t n = strlen((const char *)p), i = 0;
+	bool roomy = false;	/* room reserved for every byte left escaped */
 	char *o;
 
-	if (needs_escape(p, n))
-		for (size_t i = 0; i < n; i++)
-			if (escapes[p[i]] != 0)
-				extra += escapes[p[i]] == 'u' ? 5 : 1;
-	if (!reserve(w, n + extra + 2))
+	/* The quotes, tail and the NUL: 4. */
+	if (!reserve(w, n + 4))
 		return;
 	o = w->buf + w->len;
 	*o++ = '"';
-	if (extra == 0) {
-		memcpy(o, p, n);
-		o += n;
-	} else {
-		for (; *p != '\0'; p++) {
-			char e = escapes[*p];
+	while (i < n) {
+		size_t stop;
+		uint64_t x;
+
+		if (i + 8 <= n) {
+			memcpy(&x, p + i, 8);
+			if (!word_needs_escape(x)) {
+				memcpy(o, &x, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+		} else if (n >= 8) {
+			/*
+			 * The last bytes: the word that ends the text, when it needs
+			 * no escape, is copied whole over the bytes of it already
+			 * written (the same, unescaped).
+			 */
+			memcpy(&x, p + n - 8, 8);
+			if (!word_needs_escape(x)) {
+				memcpy(o - (i - (n - 8)), &x, 8);
+				o += n - i;
+				break;
+			}
+		}
+		for (stop = i + 8 < n ? i + 8 : n; i < stop; i++) {
+			char e = escapes[p[i]];
 
 			if (e == 0) {
-				*o++ = (char)*p;
-			} else if (e == 'u') {
+				*o++ = (char)p[i];
+				continue;
+			}
+			if (!roomy) {
+				w->len = (size_t)(o - w->buf);
+				if (!reserve(w, (n - i) * 6 + 3))
+					return;
+				o = w->buf + w->len;
+				roomy = true;
+			}
+			if (e == 'u') {
 				memcpy(o, "\\u00", 4);
-				o[4] = hex[*p >> 4];
-				o[5] = hex[*p & 15];
+				o[4] = hex[p[i] >> 4];
+				o[5] = hex[p[i] & 15];
 				o += 6;
 			} else {
 				*o++ = '\\';
@@ -230,6 +251,8 @@ quoted(struct jsonw *w, const char *s)
 		}
 	}
 	*o++ = '"';
+	if (tail != '\0')
+		*o++ = tail;
 	*o = '\0';
 	w->len = (size_t)(o - w->buf);
 }
@@ -238,8 +261,7 @@ void
 jsonw_key(struct jsonw *w, const char *key)
 {
 	separate(w);
-	quoted(w, key);
-	put(w, ":", 1);
+	quoted(w, key, ':');
 	w->after_key = true;
 }
 
@@ -247,13 +269,13 @@ void
 jsonw_string(struct jsonw *w, const char *s)
 {
 	separate(w);
-	quoted(w, s);
+	quoted(w, s, '\0');
 }
 
 void
 jsonw_quoted(struct jsonw *w, const char *s)
 {
-	quoted(w, s);
+	quoted(w, s, '\0');
 }
 
 /*

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Deeper than any JSON a request may carry (jsonbody.h: 32) plus its envelope. */
 #define JSONW_MAX_DEPTH 40
@@ -57,8 +58,24 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t n);
  */
 void jsonw_quoted(struct jsonw *w, const char *s);
 
-/* jsonw_raw of a string literal. */
-#define JSONW_RAW(w, literal) jsonw_raw((w), "" literal, sizeof(literal) - 1)
+/*
+ * jsonw_raw of a string literal. Inline while the buffer has room: the
+ * answers are written mostly of such pieces, and a call and a memcpy of
+ * unknown length for each cost more than the copy.
+ */
+#define JSONW_RAW(w, literal) jsonw_raw_literal((w), "" literal, sizeof(literal) - 1)
+
+static inline void
+jsonw_raw_literal(struct jsonw *w, const char *s, size_t n)
+{
+	if (w->len + n < w->cap && !w->failed) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+		w->buf[w->len] = '\0';
+		return;
+	}
+	jsonw_raw(w, s, n);
+}
 
 /* A value whose JSON text is ready (cJSON's Raw items): separated, not quoted. */
 void jsonw_value_raw(struct jsonw *w, const char *s, size_t n);

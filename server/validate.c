@@ -2533,7 +2533,15 @@ validate_data(const struct verdict *v)
 	JSONW_RAW(&w, "]");
 	if ((text = jsonw_finish(&w, NULL)) == NULL)
 		return NULL;
-	data = cJSON_CreateRaw(text);
-	free(text);
+	/*
+	 * The item takes the text over instead of a copy: cJSON frees it
+	 * through arena_free, which gives malloc'd memory to free().
+	 */
+	if ((data = cJSON_CreateRaw("")) == NULL) {
+		free(text);
+		return NULL;
+	}
+	cJSON_free(data->valuestring);
+	data->valuestring = text;
 	return data;
 }
