@@ -184,14 +184,20 @@ walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, 
 		 * the first duplicate in byte order.
 		 */
 		if (n <= SMALL_OBJECT) {
-			const char *dup = NULL;
+			const char *dup = NULL, *key[SMALL_OBJECT];
+			unsigned head[SMALL_OBJECT];
 
-			for (cJSON *a = node->child; a != NULL; a = a->next)
-				for (cJSON *b = a->next; b != NULL; b = b->next)
-					if (a->string[0] == b->string[0] &&
-					    strcmp(a->string, b->string) == 0 &&
-					    (dup == NULL || strcmp(a->string, dup) < 0))
-						dup = a->string;
+			/* The first two bytes of each key side by side rule out most pairs. */
+			for (cJSON *c = node->child; c != NULL; c = c->next, k++) {
+				key[k] = c->string;
+				head[k] = (unsigned char)key[k][0] |
+					  (key[k][0] != '\0' ? (unsigned)(unsigned char)key[k][1] << 8 : 0u);
+			}
+			for (size_t a = 0; a < n; a++)
+				for (size_t b = a + 1; b < n; b++)
+					if (head[a] == head[b] && strcmp(key[a], key[b]) == 0 &&
+					    (dup == NULL || strcmp(key[a], dup) < 0))
+						dup = key[a];
 			if (dup != NULL) {
 				snprintf(why, whylen, "duplicate key \"%.64s\" in a JSON object",
 				         dup);
@@ -219,8 +225,10 @@ walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, 
 			return false;
 	}
 members:
+	/* Without marks to set (the fast parse set them), only containers matter. */
 	for (cJSON *c = node->child; c != NULL; c = c->next)
-		if (!walk(c, depth + 1, integral, nflags, next, why, whylen))
+		if ((integral != NULL || (c->type & (cJSON_Array | cJSON_Object)) != 0) &&
+		    !walk(c, depth + 1, integral, nflags, next, why, whylen))
 			return false;
 	return true;
 }
@@ -264,9 +272,13 @@ fast_node(void)
 	return n;
 }
 
-/* True when one of the 8 bytes at s is a control byte, '"' or '\\'. */
-static bool
-stops_word(const char *s)
+/*
+ * The high bit of each of the 8 bytes at s that is a control byte, '"' or
+ * '\\', and maybe of bytes after such a one (a borrow): the lowest set bit
+ * is exact.
+ */
+static uint64_t
+stop_bits(const char *s)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	uint64_t x, q, b;
@@ -274,7 +286,28 @@ stops_word(const char *s)
 	memcpy(&x, s, 8);
 	q = x ^ (ones * '"');
 	b = x ^ (ones * '\\');
-	return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+}
+
+/* The first control byte, '"' or '\\' at or after q, or end. */
+static const char *
+string_end(const char *q, const char *end)
+{
+	for (; end - q >= 8; q += 8) {
+		uint64_t bits = stop_bits(q);
+
+		if (bits == 0)
+			continue;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* The first byte in memory is the lowest: most strings end in one step. */
+		return q + __builtin_ctzll(bits) / 8;
+#else
+		break;
+#endif
+	}
+	while (q < end && (unsigned char)*q >= 0x20 && *q != '"' && *q != '\\')
+		q++;
+	return q;
 }
 
 /* The string at f->p, unescaped into cJSON's memory; NULL to give up. */
@@ -286,10 +319,7 @@ fast_string(struct fast *f)
 	char *out, *o;
 
 	for (;;) {
-		while (f->end - q >= 8 && !stops_word(q))
-			q += 8;
-		while (q < f->end && (unsigned char)*q >= 0x20 && *q != '"' && *q != '\\')
-			q++;
+		q = string_end(q, f->end);
 		if (q >= f->end || (unsigned char)*q < 0x20)
 			return NULL;
 		if (*q == '"')
