@@ -36,17 +36,15 @@ jsonw_finish(struct jsonw *w, size_t *len)
 	return out;
 }
 
-/* Room for n more bytes and the NUL; false (and failed) when out of memory. */
+/* reserve's slow path: grows the buffer. */
 static bool
-reserve(struct jsonw *w, size_t n)
+grow(struct jsonw *w, size_t n)
 {
 	size_t cap;
 	char *buf;
 
 	if (w->failed)
 		return false;
-	if (w->len + n + 1 <= w->cap)
-		return true;
 	for (cap = w->cap != 0 ? w->cap : 1024; cap < w->len + n + 1; cap *= 2)
 		;
 	if ((buf = realloc(w->buf, cap)) == NULL) {
@@ -56,6 +54,15 @@ reserve(struct jsonw *w, size_t n)
 	w->buf = buf;
 	w->cap = cap;
 	return true;
+}
+
+/* Room for n more bytes and the NUL; false (and failed) when out of memory. */
+static inline bool
+reserve(struct jsonw *w, size_t n)
+{
+	if (w->len + n + 1 <= w->cap && !w->failed)
+		return true;
+	return grow(w, n);
 }
 
 static void
@@ -266,6 +273,27 @@ jsonw_key(struct jsonw *w, const char *key)
 }
 
 void
+jsonw_key_plain(struct jsonw *w, const char *key)
+{
+	size_t n = strlen(key);
+	char *o;
+
+	separate(w);
+	/* The quotes, the colon and the NUL. */
+	if (!reserve(w, n + 4))
+		return;
+	o = w->buf + w->len;
+	*o++ = '"';
+	memcpy(o, key, n);
+	o += n;
+	*o++ = '"';
+	*o++ = ':';
+	*o = '\0';
+	w->len = (size_t)(o - w->buf);
+	w->after_key = true;
+}
+
+void
 jsonw_string(struct jsonw *w, const char *s)
 {
 	separate(w);
@@ -276,6 +304,20 @@ void
 jsonw_quoted(struct jsonw *w, const char *s)
 {
 	quoted(w, s, '\0');
+}
+
+void
+jsonw_integer(struct jsonw *w, long long v)
+{
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	char num[24], *p = num + sizeof(num);
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	put(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 /*
@@ -294,16 +336,7 @@ jsonw_number(struct jsonw *w, double d)
 
 	separate(w);
 	if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d))) {
-		long long v = (long long)d;
-		unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
-		char *p = num + sizeof(num);
-
-		do
-			*--p = (char)('0' + u % 10);
-		while ((u /= 10) != 0);
-		if (v < 0)
-			*--p = '-';
-		put(w, p, (size_t)(num + sizeof(num) - p));
+		jsonw_integer(w, (long long)d);
 		return;
 	}
 	if (isnan(d) || isinf(d)) {

@@ -43,6 +43,12 @@ void jsonw_array_end(struct jsonw *w);
 /* A member's name inside an object; its value is written next. */
 void jsonw_key(struct jsonw *w, const char *key);
 
+/*
+ * jsonw_key for a name the caller knows needs no escape (letters, digits,
+ * '_' and the like): copied as it is, not scanned.
+ */
+void jsonw_key_plain(struct jsonw *w, const char *key);
+
 /* Values. A NULL string is written as "", as cJSON prints one. */
 void jsonw_string(struct jsonw *w, const char *s);
 void jsonw_number(struct jsonw *w, double d);
@@ -57,6 +63,12 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t n);
  * separator: for text whose structure the caller writes with jsonw_raw.
  */
 void jsonw_quoted(struct jsonw *w, const char *s);
+
+/*
+ * v in decimal, with no separator: what jsonw_number writes for an integral
+ * value below 1e15 in magnitude. For the same texts as jsonw_quoted.
+ */
+void jsonw_integer(struct jsonw *w, long long v);
 
 /*
  * jsonw_raw of a string literal. Inline while the buffer has room: the
