@@ -68,6 +68,12 @@ reserve(struct jsonw *w, size_t n)
 	return grow(w, n);
 }
 
+void
+jsonw_reserve(struct jsonw *w, size_t n)
+{
+	reserve(w, n);
+}
+
 static void
 put(struct jsonw *w, const char *s, size_t n)
 {

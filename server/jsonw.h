@@ -26,6 +26,12 @@ struct jsonw {
 /* Starts an empty writer (no memory yet). */
 void jsonw_init(struct jsonw *w);
 
+/*
+ * Makes room for n more bytes at once: a writer that knows about how much
+ * it will write saves growing (and copying) its buffer on the way.
+ */
+void jsonw_reserve(struct jsonw *w, size_t n);
+
 /* Frees what w holds; w may then be initialised again. */
 void jsonw_finish_free(struct jsonw *w);
 
