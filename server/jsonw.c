@@ -84,6 +84,16 @@ put(struct jsonw *w, const char *s, size_t n)
 	w->buf[w->len] = '\0';
 }
 
+/* One byte: no memcpy call for a comma or a bracket. */
+static inline void
+put_char(struct jsonw *w, char c)
+{
+	if (!reserve(w, 1))
+		return;
+	w->buf[w->len++] = c;
+	w->buf[w->len] = '\0';
+}
+
 void
 jsonw_raw(struct jsonw *w, const char *s, size_t n)
 {
@@ -108,7 +118,7 @@ separate(struct jsonw *w)
 		return;
 	}
 	if (!w->first[w->depth])
-		put(w, ",", 1);
+		put_char(w, ',');
 	w->first[w->depth] = false;
 }
 
@@ -120,7 +130,7 @@ open_container(struct jsonw *w, char c)
 		w->failed = true;
 		return;
 	}
-	put(w, &c, 1);
+	put_char(w, c);
 	w->first[++w->depth] = true;
 }
 
@@ -132,7 +142,7 @@ close_container(struct jsonw *w, char c)
 		return;
 	}
 	w->depth--;
-	put(w, &c, 1);
+	put_char(w, c);
 }
 
 void
