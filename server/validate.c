@@ -336,9 +336,14 @@ path_cat(char *buf, size_t len, const char *a, const char *b, const char *c, con
 	const char *parts[] = {a, b, c, d};
 	size_t n = 0;
 
-	for (size_t k = 0; k < 4 && parts[k] != NULL; k++)
-		for (const char *s = parts[k]; *s != '\0' && n + 1 < len; s++)
-			buf[n++] = *s;
+	for (size_t k = 0; k < 4 && parts[k] != NULL; k++) {
+		size_t m = strlen(parts[k]);
+
+		if (m > len - 1 - n)
+			m = len - 1 - n;
+		memcpy(buf + n, parts[k], m);
+		n += m;
+	}
 	buf[n] = '\0';
 	return n;
 }
@@ -347,10 +352,18 @@ path_cat(char *buf, size_t len, const char *a, const char *b, const char *c, con
 static void
 path_index(char *buf, size_t len, const char *path, int i, const char *rest)
 {
-	char num[16];
+	char num[16], *p = num + sizeof(num);
+	unsigned u = i < 0 ? 0u - (unsigned)i : (unsigned)i;
 
-	format(num, sizeof(num), "[%d]", i);
-	path_cat(buf, len, path, num, rest, NULL);
+	*--p = '\0';
+	*--p = ']';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (i < 0)
+		*--p = '-';
+	*--p = '[';
+	path_cat(buf, len, path, p, rest, NULL);
 }
 
 static void put(struct violation *v, enum err err, const char *path, const char *fmt, va_list ap)
@@ -1335,20 +1348,30 @@ object_absent(const cJSON *v, const struct rule *members)
 	return true;
 }
 
+/*
+ * cJSON_IsNull, cJSON_IsString and the like, inline: the engine asks them
+ * of every row, and each was a call into the library.
+ */
+static inline bool
+is_type(const cJSON *v, int type)
+{
+	return v != NULL && (v->type & 0xFF) == type;
+}
+
 /* Section 1: what counts as not given at all. */
 static bool
 is_absent(const cJSON *v, const struct rule *r)
 {
 	long long n;
 
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL || is_type(v, cJSON_NULL))
 		return true;
-	if (cJSON_IsString(v) && v->valuestring[0] == '\0')
+	if (is_type(v, cJSON_String) && v->valuestring[0] == '\0')
 		return true;
-	if (cJSON_IsArray(v) && v->child == NULL &&
+	if (is_type(v, cJSON_Array) && v->child == NULL &&
 	    (r->type == T_STRING_ARRAY || r->type == T_OBJECT_ARRAY))
 		return true;
-	if (cJSON_IsObject(v) && r->type == T_OBJECT)
+	if (is_type(v, cJSON_Object) && r->type == T_OBJECT)
 		return object_absent(v, r->members);
 	if ((r->flags & ZERO) != 0 && long_value(v, &n) && n == 0)
 		return true;
@@ -1362,26 +1385,26 @@ type_ok(const cJSON *v, enum vtype type)
 
 	switch (type) {
 	case T_STRING:
-		return cJSON_IsString(v);
+		return is_type(v, cJSON_String);
 	case T_BOOL:
-		return cJSON_IsBool(v);
+		return is_type(v, cJSON_True) || is_type(v, cJSON_False);
 	case T_LONG:
 		return long_value(v, &n);
 	case T_BOOL_STRING:
-		return cJSON_IsBool(v) ||
-		       (cJSON_IsString(v) && (strcmp(v->valuestring, "true") == 0 ||
-		                              strcmp(v->valuestring, "false") == 0));
+		return is_type(v, cJSON_True) || is_type(v, cJSON_False) ||
+		       (is_type(v, cJSON_String) && (strcmp(v->valuestring, "true") == 0 ||
+		                                     strcmp(v->valuestring, "false") == 0));
 	case T_STRING_ARRAY:
-		if (!cJSON_IsArray(v))
+		if (!is_type(v, cJSON_Array))
 			return false;
 		for (const cJSON *c = v->child; c != NULL; c = c->next)
-			if (!cJSON_IsString(c))
+			if (!is_type(c, cJSON_String))
 				return false;
 		return true;
 	case T_OBJECT:
-		return cJSON_IsObject(v);
+		return is_type(v, cJSON_Object);
 	case T_OBJECT_ARRAY:
-		return cJSON_IsArray(v);
+		return is_type(v, cJSON_Array);
 	}
 	return false;
 }
