@@ -367,7 +367,8 @@ jsonw_number(struct jsonw *w, double d)
 	int n;
 
 	separate(w);
-	if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d))) {
+	/* Integral within 1e15, tested without floor() and fabs(), calls into libm. */
+	if (d > -1e15 && d < 1e15 && (double)(long long)d == d && !(d == 0 && signbit(d))) {
 		jsonw_integer(w, (long long)d);
 		return;
 	}
