@@ -16,7 +16,6 @@
 #include "faults.h"
 #include "ids.h"
 #include "jsonbody.h"
-#include "jsonprint.h"
 #include "jsonw.h"
 #include "lifecycle.h"
 #include "provision.h"
@@ -29,19 +28,15 @@
 struct create_state {
 	char cluster_id[IDS_CLUSTER_LEN];
 	char task_id[IDS_TASK_LEN];
-	char *name;
-	char *region_id;
-	char *cluster_type;
-	char *spec;		/* resolved attributes, JSON text */
 	/*
-	 * The same, parsed: built in the call's arena on the connection's
-	 * thread and only read on the writer, so the writer parses nothing.
+	 * The request body, kept for the spec, which borrows its strings: both
+	 * are built in the call's arena on the connection's thread and only
+	 * read on the writer, so the writer parses nothing.
 	 */
-	cJSON *spec_tree;
+	cJSON *body;
+	struct validate_spec spec;	/* resolved attributes: tree, and text for clusters.spec */
 	struct lifecycle_plan plan;	/* the create task's lifecycle plan */
 	char *plan_json;		/* the same as JSON text, for tasks.plan */
-	char *vpcid;		/* the given VPC, or NULL when ACK creates one (S2) */
-	char *container_cidr;	/* resolved pod CIDR, or NULL (S2) */
 	int64_t max_clusters;	/* --max-clusters (S3); 0 is no limit */
 	int64_t now_ms;
 	struct verdict stateful;	/* the violations of section 6, when any; stays last */
@@ -54,14 +49,10 @@ create_state_free(void *p)
 
 	if (st == NULL)
 		return;
-	free(st->name);
-	free(st->region_id);
-	free(st->cluster_type);
-	cJSON_free(st->spec);
-	cJSON_Delete(st->spec_tree);
+	cJSON_Delete(st->spec.tree);
+	free(st->spec.text);
+	cJSON_Delete(st->body);
 	cJSON_free(st->plan_json);
-	free(st->vpcid);
-	free(st->container_cidr);
 	free(st);
 }
 
@@ -79,9 +70,9 @@ create_plan_fault(struct call *call, struct create_state *st)
 	struct lifecycle_plan plan;
 	char *json;
 
-	if (!faults_task_fault(call->app->faults, call, st->name, &fault))
+	if (!faults_task_fault(call->app->faults, call, st->spec.name, &fault))
 		return ERR_OK;
-	if (!lifecycle_plan_create(st->spec_tree, call->app->cfg->instant, &fault, &plan))
+	if (!lifecycle_plan_create(st->spec.tree, call->app->cfg->instant, &fault, &plan))
 		return ERR_OK;
 	if ((json = lifecycle_plan_json(&plan)) == NULL)
 		return ERR_INTERNAL;
@@ -98,13 +89,13 @@ create_apply(struct db_conn *conn, struct call *call)
 	struct cluster_rec c = {
 	    .cluster_id = st->cluster_id,
 	    .account = (char *)call->account,
-	    .name = st->name,
-	    .region_id = st->region_id,
-	    .cluster_type = st->cluster_type,
+	    .name = (char *)st->spec.name,
+	    .region_id = (char *)st->spec.region_id,
+	    .cluster_type = (char *)st->spec.cluster_type,
 	    .state = "initial",
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
-	    .spec = st->spec,
+	    .spec = st->spec.text,
 	};
 	struct task_rec t = {
 	    .task_id = st->task_id,
@@ -115,7 +106,9 @@ create_apply(struct db_conn *conn, struct call *call)
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
 	};
-	struct stateful_facts facts = {st->name, st->vpcid, st->container_cidr, st->max_clusters};
+	/* Without a VPC of its own the cluster's pod CIDR cannot overlap (S2). */
+	struct stateful_facts facts = {st->spec.name, st->spec.vpcid,
+	    st->spec.vpcid != NULL ? st->spec.container_cidr : NULL, st->max_clusters};
 	enum err err;
 
 	/* A cluster whose delete task has ended frees its name and CIDR: settle before looking. */
@@ -128,7 +121,7 @@ create_apply(struct db_conn *conn, struct call *call)
 		return st->stateful.v[0].err;
 	if ((err = create_plan_fault(call, st)) != ERR_OK)
 		return err;
-	return provision_create(conn, &c, &t, &st->plan, st->plan_json, st->spec_tree);
+	return provision_create(conn, &c, &t, &st->plan, st->plan_json, st->spec.tree);
 }
 
 static void
@@ -150,24 +143,18 @@ create_finish(struct call *call, enum err err)
 	}
 	/* Written straight: the text call_reply_json would print for the same three members. */
 	jsonw_init(&w);
-	jsonw_object_begin(&w);
-	jsonw_add_string(&w, "cluster_id", st->cluster_id);
-	jsonw_add_string(&w, "request_id", call->request_id);
-	jsonw_add_string(&w, "task_id", st->task_id);
-	jsonw_object_end(&w);
+	JSONW_RAW(&w, "{\"cluster_id\":");
+	jsonw_quoted(&w, st->cluster_id);
+	JSONW_RAW(&w, ",\"request_id\":");
+	jsonw_quoted(&w, call->request_id);
+	JSONW_RAW(&w, ",\"task_id\":");
+	jsonw_quoted(&w, st->task_id);
+	JSONW_RAW(&w, "}");
 	if ((text = jsonw_finish(&w, &len)) == NULL) {
 		call_reply_error(call, ERR_INTERNAL, NULL, NULL);
 		return;
 	}
 	call_reply_raw(call, 200, "application/json;charset=utf-8", text, len);
-}
-
-static char *
-dup_string(const cJSON *spec, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
-
-	return strdup(cJSON_IsString(v) ? v->valuestring : "");
 }
 
 void
@@ -182,7 +169,8 @@ api_create_cluster(struct call *call)
 	struct db_conn *conn;
 	struct verdict *verdict = NULL;
 	struct create_state *st = NULL;
-	cJSON *body, *spec = NULL;
+	struct validate_spec spec = {0};
+	cJSON *body;
 	char why[160];
 
 	body = jsonbody_parse(call->req.body, call->req.body_len, why, sizeof(why));
@@ -222,25 +210,15 @@ api_create_cluster(struct call *call)
 	st->stateful.ignored[0] = '\0';
 	ids_cluster(st->cluster_id);
 	ids_task(st->task_id);
-	st->name = dup_string(spec, "name");
-	st->region_id = dup_string(spec, "region_id");
-	st->cluster_type = dup_string(spec, "cluster_type");
-	st->spec = jsonprint(spec, NULL);
+	/* The spec borrows from the body: the state keeps both. */
+	st->body = body;
+	body = NULL;
+	st->spec = spec;
+	spec = (struct validate_spec){0};
 	st->max_clusters = call->app->cfg->max_clusters;
-	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(spec, "vpc_auto"))) {
-		st->vpcid = dup_string(spec, "vpcid");
-		st->container_cidr = dup_string(spec, "container_cidr");
-		if (st->vpcid == NULL || st->container_cidr == NULL)
-			goto internal;
-	}
 	st->now_ms = clock_now(&call->app->clock);
-	if (st->name == NULL || st->region_id == NULL || st->cluster_type == NULL ||
-	    st->spec == NULL)
-		goto internal;
-	if (!api_plan_create(call, spec, &st->plan, &st->plan_json))
+	if (!api_plan_create(call, st->spec.tree, &st->plan, &st->plan_json))
 		goto done;
-	st->spec_tree = spec;
-	spec = NULL;
 	call_defer_write(call, create_apply, create_finish, st, create_state_free);
 	st = NULL;
 	goto done;
@@ -249,7 +227,8 @@ internal:
 done:
 	world_finish(&world);
 	create_state_free(st);
-	cJSON_Delete(spec);
+	cJSON_Delete(spec.tree);
+	free(spec.text);
 	cJSON_Delete(body);
 	free(verdict);
 }

@@ -113,9 +113,14 @@ static char *
 error_body_service(const struct call *call, int status, const char *code, const char *message,
     const cJSON *data, size_t *len)
 {
+	bool raw = data != NULL && cJSON_IsRaw(data) && data->valuestring != NULL;
+	size_t raw_len = raw ? strlen(data->valuestring) : 0;
 	struct jsonw w;
 
 	jsonw_init(&w);
+	/* All in one buffer from the start: a verdict's data runs to kilobytes. */
+	if (raw_len != 0)
+		jsonw_reserve(&w, raw_len + 2 * strlen(message) + 256);
 	JSONW_RAW(&w, "{\"code\":");
 	jsonw_quoted(&w, code);
 	JSONW_RAW(&w, ",\"message\":");
@@ -124,9 +129,9 @@ error_body_service(const struct call *call, int status, const char *code, const 
 	jsonw_quoted(&w, call->request_id);
 	JSONW_RAW(&w, ",\"status\":");
 	put_int(&w, status);
-	if (data != NULL && cJSON_IsRaw(data) && data->valuestring != NULL) {
+	if (raw) {
 		JSONW_RAW(&w, ",\"data\":");
-		jsonw_raw(&w, data->valuestring, strlen(data->valuestring));
+		jsonw_raw(&w, data->valuestring, raw_len);
 	} else if (data != NULL) {
 		size_t n = 0;
 		char *text = jsonprint(data, &n);

@@ -39,6 +39,7 @@ list_finish(struct catalog_list *list)
 	list->joined = NULL;
 	list->n = 0;
 	list->joined_len = 0;
+	list->newest = NULL;
 }
 
 void
@@ -126,6 +127,7 @@ list_read(const cJSON *array, const char *what, struct catalog_list *list, char 
 		}
 		list->n++;
 	}
+	list->newest = catalog_newest(list);
 	return list_build_joined(list, err, errlen);
 }
 
@@ -247,8 +249,10 @@ catalog_version_cmp(const char *a, const char *b, int n)
 const char *
 catalog_newest(const struct catalog_list *list)
 {
-	const char *best = NULL;
+	const char *best = list->newest;
 
+	if (best != NULL)
+		return best;
 	for (size_t i = 0; i < list->n; i++)
 		if (best == NULL || catalog_version_cmp(list->items[i], best, 0) > 0)
 			best = list->items[i];

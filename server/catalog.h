@@ -19,6 +19,7 @@ struct catalog_list {
 	size_t n;
 	char *joined;		/* "a, b, c", built once when the list is read */
 	size_t joined_len;
+	const char *newest;	/* catalog_newest's answer, found when the list is read */
 };
 
 struct catalog_runtime {
@@ -63,7 +64,11 @@ const struct catalog_runtime *catalog_runtime(const struct catalog *c, const cha
  */
 int catalog_version_cmp(const char *a, const char *b, int n);
 
-/* The newest item of a version list, or NULL when it is empty. Borrowed. */
+/*
+ * The newest item of a version list, or NULL when it is empty. Borrowed.
+ * Found once when the list is read: a create without a runtime version
+ * asked for it twice, a dozen version comparisons each time.
+ */
 const char *catalog_newest(const struct catalog_list *list);
 
 /*

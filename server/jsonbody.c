@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,14 +184,20 @@ walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, 
 		 * the first duplicate in byte order.
 		 */
 		if (n <= SMALL_OBJECT) {
-			const char *dup = NULL;
+			const char *dup = NULL, *key[SMALL_OBJECT];
+			unsigned head[SMALL_OBJECT];
 
-			for (cJSON *a = node->child; a != NULL; a = a->next)
-				for (cJSON *b = a->next; b != NULL; b = b->next)
-					if (a->string[0] == b->string[0] &&
-					    strcmp(a->string, b->string) == 0 &&
-					    (dup == NULL || strcmp(a->string, dup) < 0))
-						dup = a->string;
+			/* The first two bytes of each key side by side rule out most pairs. */
+			for (cJSON *c = node->child; c != NULL; c = c->next, k++) {
+				key[k] = c->string;
+				head[k] = (unsigned char)key[k][0] |
+					  (key[k][0] != '\0' ? (unsigned)(unsigned char)key[k][1] << 8 : 0u);
+			}
+			for (size_t a = 0; a < n; a++)
+				for (size_t b = a + 1; b < n; b++)
+					if (head[a] == head[b] && strcmp(key[a], key[b]) == 0 &&
+					    (dup == NULL || strcmp(key[a], dup) < 0))
+						dup = key[a];
 			if (dup != NULL) {
 				snprintf(why, whylen, "duplicate key \"%.64s\" in a JSON object",
 				         dup);
@@ -218,10 +225,331 @@ walk(cJSON *node, int depth, const bool *integral, size_t nflags, size_t *next, 
 			return false;
 	}
 members:
+	/* Without marks to set (the fast parse set them), only containers matter. */
 	for (cJSON *c = node->child; c != NULL; c = c->next)
-		if (!walk(c, depth + 1, integral, nflags, next, why, whylen))
+		if ((integral != NULL || (c->type & (cJSON_Array | cJSON_Object)) != 0) &&
+		    !walk(c, depth + 1, integral, nflags, next, why, whylen))
 			return false;
 	return true;
+}
+
+/*
+ * The fast parse: strict JSON (RFC 8259) without \u escapes or control
+ * bytes in strings, nesting at most JSONBODY_MAX_DEPTH deep, whitespace
+ * only where the grammar allows it. Every such text cJSON parses too, and
+ * this builds the tree cJSON_ParseWithLengthOpts would (the same node
+ * types, values, prev links, and memory from the same hooks), with the
+ * numbers already marked. Anything else it gives up on, and jsonbody_parse
+ * lets cJSON decide as before. cJSON's parse with the number scan after it
+ * was the most expensive step of a CreateCluster before validation (a
+ * strtod per number, each string read twice, a second pass over the text).
+ */
+struct fast {
+	const char *p, *end;
+};
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static void
+fast_space(struct fast *f)
+{
+	while (f->p < f->end && (*f->p == ' ' || *f->p == '\n' || *f->p == '\r' || *f->p == '\t'))
+		f->p++;
+}
+
+/* A zeroed node from cJSON's allocator, as cJSON's own constructor makes it. */
+static cJSON *
+fast_node(void)
+{
+	cJSON *n = cJSON_malloc(sizeof(*n));
+
+	if (n != NULL)
+		memset(n, 0, sizeof(*n));
+	return n;
+}
+
+/*
+ * The high bit of each of the 8 bytes at s that is a control byte, '"' or
+ * '\\', and maybe of bytes after such a one (a borrow): the lowest set bit
+ * is exact.
+ */
+static uint64_t
+stop_bits(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x, q, b;
+
+	memcpy(&x, s, 8);
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+}
+
+/* The first control byte, '"' or '\\' at or after q, or end. */
+static const char *
+string_end(const char *q, const char *end)
+{
+	for (; end - q >= 8; q += 8) {
+		uint64_t bits = stop_bits(q);
+
+		if (bits == 0)
+			continue;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* The first byte in memory is the lowest: most strings end in one step. */
+		return q + __builtin_ctzll(bits) / 8;
+#else
+		break;
+#endif
+	}
+	while (q < end && (unsigned char)*q >= 0x20 && *q != '"' && *q != '\\')
+		q++;
+	return q;
+}
+
+/* The string at f->p, unescaped into cJSON's memory; NULL to give up. */
+static char *
+fast_string(struct fast *f)
+{
+	const char *s = f->p + 1, *q = s;
+	bool escaped = false;
+	char *out, *o;
+
+	for (;;) {
+		q = string_end(q, f->end);
+		if (q >= f->end || (unsigned char)*q < 0x20)
+			return NULL;
+		if (*q == '"')
+			break;
+		if (f->end - q < 2 || strchr("\"\\/bfnrt", q[1]) == NULL)
+			return NULL;
+		escaped = true;
+		q += 2;
+	}
+	if ((out = cJSON_malloc((size_t)(q - s) + 1)) == NULL)
+		return NULL;
+	if (!escaped) {
+		memcpy(out, s, (size_t)(q - s));
+		o = out + (q - s);
+	} else {
+		for (o = out; s < q; s++) {
+			if (*s != '\\') {
+				*o++ = *s;
+				continue;
+			}
+			switch (*++s) {
+			case 'b':
+				*o++ = '\b';
+				break;
+			case 'f':
+				*o++ = '\f';
+				break;
+			case 'n':
+				*o++ = '\n';
+				break;
+			case 'r':
+				*o++ = '\r';
+				break;
+			case 't':
+				*o++ = '\t';
+				break;
+			default:
+				*o++ = *s;
+				break;
+			}
+		}
+	}
+	*o = '\0';
+	f->p = q + 1;
+	return out;
+}
+
+/*
+ * A number of the JSON grammar into item, with cJSON's value: strtod's,
+ * which for at most 19 digits and a power of ten within 1e22 is one exact
+ * multiplication or division (correctly rounded, as strtod is); anything
+ * else goes to strtod itself. The rest of the node as cJSON's parse_number
+ * sets it.
+ */
+static bool
+fast_number(struct fast *f, cJSON *item)
+{
+	static const double tens[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	    1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	const char *s = f->p, *q = s;
+	uint64_t m = 0;
+	int digits = 0, frac = 0, exp = 0;
+	bool neg = false, integral = true, exp_neg = false;
+	double d;
+
+	if (q < f->end && *q == '-') {
+		neg = true;
+		q++;
+	}
+	if (q >= f->end || !is_digit(*q))
+		return false;
+	if (*q == '0')
+		q++;
+	else
+		for (; q < f->end && is_digit(*q); q++, digits++)
+			m = m * 10 + (uint64_t)(*q - '0');
+	if (q < f->end && *q == '.') {
+		integral = false;
+		if (++q >= f->end || !is_digit(*q))
+			return false;
+		for (; q < f->end && is_digit(*q); q++, digits++, frac++)
+			m = m * 10 + (uint64_t)(*q - '0');
+	}
+	if (q < f->end && (*q == 'e' || *q == 'E')) {
+		integral = false;
+		if (++q < f->end && (*q == '+' || *q == '-'))
+			exp_neg = *q++ == '-';
+		if (q >= f->end || !is_digit(*q))
+			return false;
+		for (; q < f->end && is_digit(*q); q++)
+			exp = exp < 100000 ? exp * 10 + (*q - '0') : exp;
+	}
+	/* cJSON reads at most 63 bytes of a number: a longer one is its to judge. */
+	if (q - s > 63)
+		return false;
+	exp = (exp_neg ? -exp : exp) - frac;
+	if (digits <= 19 && m <= (1ull << 53) && exp >= -22 && exp <= 22) {
+		d = exp >= 0 ? (double)m * tens[exp] : (double)m / tens[-exp];
+		d = neg ? -d : d;
+	} else {
+		char token[64], *after;
+
+		memcpy(token, s, (size_t)(q - s));
+		token[q - s] = '\0';
+		d = strtod(token, &after);
+		if (after != token + (q - s))
+			return false;
+	}
+	item->type = cJSON_Number | (integral ? 0 : JSONBODY_NOT_INTEGRAL);
+	item->valuedouble = d;
+	item->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+	f->p = q;
+	return true;
+}
+
+static bool fast_value(struct fast *f, cJSON *item, int depth);
+
+/* An object or an array at f->p into item; its members are linked in as they come. */
+static bool
+fast_container(struct fast *f, cJSON *item, int depth)
+{
+	bool object = *f->p == '{';
+	char close = object ? '}' : ']';
+	cJSON *last = NULL;
+
+	if (depth > JSONBODY_MAX_DEPTH)
+		return false;
+	item->type = object ? cJSON_Object : cJSON_Array;
+	f->p++;
+	fast_space(f);
+	if (f->p < f->end && *f->p == close) {
+		f->p++;
+		return true;
+	}
+	for (;;) {
+		cJSON *c = fast_node();
+
+		if (c == NULL)
+			return false;
+		if (last == NULL) {
+			item->child = c;
+		} else {
+			last->next = c;
+			c->prev = last;
+		}
+		last = c;
+		item->child->prev = last;
+		if (object) {
+			if (f->p >= f->end || *f->p != '"' || (c->string = fast_string(f)) == NULL)
+				return false;
+			fast_space(f);
+			if (f->p >= f->end || *f->p != ':')
+				return false;
+			f->p++;
+			fast_space(f);
+		}
+		if (!fast_value(f, c, depth + 1))
+			return false;
+		fast_space(f);
+		if (f->p >= f->end)
+			return false;
+		if (*f->p == close) {
+			f->p++;
+			return true;
+		}
+		if (*f->p != ',')
+			return false;
+		f->p++;
+		fast_space(f);
+	}
+}
+
+static bool
+fast_value(struct fast *f, cJSON *item, int depth)
+{
+	size_t left = (size_t)(f->end - f->p);
+
+	if (left == 0)
+		return false;
+	switch (*f->p) {
+	case '{':
+	case '[':
+		return fast_container(f, item, depth);
+	case '"':
+		item->type = cJSON_String;
+		return (item->valuestring = fast_string(f)) != NULL;
+	case 't':
+		if (left < 4 || memcmp(f->p, "true", 4) != 0)
+			return false;
+		item->type = cJSON_True;
+		item->valueint = 1;
+		f->p += 4;
+		return true;
+	case 'f':
+		if (left < 5 || memcmp(f->p, "false", 5) != 0)
+			return false;
+		item->type = cJSON_False;
+		f->p += 5;
+		return true;
+	case 'n':
+		if (left < 4 || memcmp(f->p, "null", 4) != 0)
+			return false;
+		item->type = cJSON_NULL;
+		f->p += 4;
+		return true;
+	default:
+		return fast_number(f, item);
+	}
+}
+
+/* The body as an object by the fast parse, or NULL when it gave up. */
+static cJSON *
+fast_parse(const char *body, size_t len)
+{
+	struct fast f = {.p = body, .end = body + len};
+	cJSON *doc;
+
+	fast_space(&f);
+	if (f.p >= f.end || *f.p != '{' || (doc = fast_node()) == NULL)
+		return NULL;
+	if (!fast_container(&f, doc, 1)) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	fast_space(&f);
+	if (f.p != f.end) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
 }
 
 cJSON *
@@ -242,6 +570,13 @@ jsonbody_parse(const char *body, size_t len, char *why, size_t whylen)
 	}
 	if (!jsonbody_utf8_valid(body, len)) {
 		snprintf(why, whylen, "the request body is not valid UTF-8");
+		return NULL;
+	}
+	/* Its numbers are marked already: the walk looks for duplicates only. */
+	if ((doc = fast_parse(body, len)) != NULL) {
+		if (walk(doc, 1, NULL, 0, &next, why, whylen))
+			return doc;
+		cJSON_Delete(doc);
 		return NULL;
 	}
 	doc = cJSON_ParseWithLengthOpts(body, len, &end, false);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Deeper than any JSON a request may carry (jsonbody.h: 32) plus its envelope. */
 #define JSONW_MAX_DEPTH 40
@@ -24,6 +25,12 @@ struct jsonw {
 
 /* Starts an empty writer (no memory yet). */
 void jsonw_init(struct jsonw *w);
+
+/*
+ * Makes room for n more bytes at once: a writer that knows about how much
+ * it will write saves growing (and copying) its buffer on the way.
+ */
+void jsonw_reserve(struct jsonw *w, size_t n);
 
 /* Frees what w holds; w may then be initialised again. */
 void jsonw_finish_free(struct jsonw *w);
@@ -42,6 +49,12 @@ void jsonw_array_end(struct jsonw *w);
 /* A member's name inside an object; its value is written next. */
 void jsonw_key(struct jsonw *w, const char *key);
 
+/*
+ * jsonw_key for a name the caller knows needs no escape (letters, digits,
+ * '_' and the like): copied as it is, not scanned.
+ */
+void jsonw_key_plain(struct jsonw *w, const char *key);
+
 /* Values. A NULL string is written as "", as cJSON prints one. */
 void jsonw_string(struct jsonw *w, const char *s);
 void jsonw_number(struct jsonw *w, double d);
@@ -57,8 +70,30 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t n);
  */
 void jsonw_quoted(struct jsonw *w, const char *s);
 
-/* jsonw_raw of a string literal. */
-#define JSONW_RAW(w, literal) jsonw_raw((w), "" literal, sizeof(literal) - 1)
+/*
+ * v in decimal, with no separator: what jsonw_number writes for an integral
+ * value below 1e15 in magnitude. For the same texts as jsonw_quoted.
+ */
+void jsonw_integer(struct jsonw *w, long long v);
+
+/*
+ * jsonw_raw of a string literal. Inline while the buffer has room: the
+ * answers are written mostly of such pieces, and a call and a memcpy of
+ * unknown length for each cost more than the copy.
+ */
+#define JSONW_RAW(w, literal) jsonw_raw_literal((w), "" literal, sizeof(literal) - 1)
+
+static inline void
+jsonw_raw_literal(struct jsonw *w, const char *s, size_t n)
+{
+	if (w->len + n < w->cap && !w->failed) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+		w->buf[w->len] = '\0';
+		return;
+	}
+	jsonw_raw(w, s, n);
+}
 
 /* A value whose JSON text is ready (cJSON's Raw items): separated, not quoted. */
 void jsonw_value_raw(struct jsonw *w, const char *s, size_t n);

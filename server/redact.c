@@ -202,23 +202,37 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Skips whitespace, which cJSON does not print; emit tells whether the text is being copied. */
+/* fast_space past its first test. */
 static bool
-fast_space(struct fast *f, bool emit)
+fast_space_run(struct fast *f, bool emit)
 {
 	const char *s = f->p;
 
-	/* Compact JSON has none: return before the loop. */
-	if (s < f->end && !is_space(*s))
-		return true;
 	while (f->p < f->end && is_space(*f->p))
 		f->p++;
 	return !emit || f->p == s || fast_flush(f, s, f->p);
 }
 
-/* True when the 8 bytes at p are printable ASCII other than '"' and '\\'. */
-static bool
-plain8(const char *p)
+/*
+ * Skips whitespace, which cJSON does not print; emit tells whether the
+ * text is being copied. Inline: it is asked around every member, and
+ * compact JSON has none.
+ */
+static inline bool
+fast_space(struct fast *f, bool emit)
+{
+	if (f->p < f->end && !is_space(*f->p))
+		return true;
+	return fast_space_run(f, emit);
+}
+
+/*
+ * The high bit of each of the 8 bytes at p that is not printable ASCII
+ * other than '"' and '\\', and maybe of bytes after such a one (a
+ * borrow): the lowest set bit is exact.
+ */
+static uint64_t
+unplain8(const char *p)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	uint64_t x, q, b;
@@ -226,7 +240,7 @@ plain8(const char *p)
 	memcpy(&x, p, 8);
 	q = x ^ (ones * '"');
 	b = x ^ (ones * '\\');
-	return ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) == 0;
+	return (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
 }
 
 /* Steps over a string at f->p; sets *start, *n to its contents and *escaped. */
@@ -237,37 +251,43 @@ fast_string(struct fast *f, const char **start, size_t *n, bool *escaped)
 
 	*escaped = false;
 	for (const char *q = s; q < f->end;) {
-		const char *word;
+		unsigned char c;
 
 		/* Most bytes: printable ASCII other than '"' and '\\', eight at a time. */
-		if (f->end - q >= 8 && plain8(q)) {
-			q += 8;
+		if (f->end - q >= 8) {
+			uint64_t bits = unplain8(q);
+
+			if (bits == 0) {
+				q += 8;
+				continue;
+			}
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* Straight to the byte that stopped the word: the first in memory is the lowest. */
+			q += __builtin_ctzll(bits) / 8;
+#endif
+		}
+		c = (unsigned char)*q;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			q++;
 			continue;
 		}
-		/* Else the byte that stopped the word is among its eight. */
-		for (word = q; q < f->end && q - word < 8; q++) {
-			unsigned char c = (unsigned char)*q;
-
-			if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
-				continue;
-			if (c == '"') {
-				*start = s;
-				*n = (size_t)(q - s);
-				f->p = q + 1;
-				return true;
-			}
-			if (c < 0x20)
-				return false;
-			if (c >= 0x80)
-				f->high = true;
-			if (c == '\\') {
-				if (q + 1 >= f->end || q[1] == '\0' ||
-				    strchr("\"\\bfnrt", q[1]) == NULL)
-					return false;
-				*escaped = true;
-				q++;
-			}
+		if (c == '"') {
+			*start = s;
+			*n = (size_t)(q - s);
+			f->p = q + 1;
+			return true;
 		}
+		if (c < 0x20)
+			return false;
+		if (c >= 0x80)
+			f->high = true;
+		if (c == '\\') {
+			if (q + 1 >= f->end || q[1] == '\0' || strchr("\"\\bfnrt", q[1]) == NULL)
+				return false;
+			*escaped = true;
+			q++;
+		}
+		q++;
 	}
 	return false;
 }

@@ -41,15 +41,32 @@ struct validate_options {
 };
 
 /*
+ * The resolved cluster attributes of a valid body (create-cluster.md
+ * section 4), without any secret: as a tree and as its JSON text (what
+ * jsonprint prints for the tree), made together. The tree borrows strings
+ * from the body (and the catalog): the body must outlive it. So do the
+ * strings below, the values a create needs besides.
+ */
+struct validate_spec {
+	struct cJSON *tree;	/* owned: cJSON_Delete */
+	char *text;		/* owned: free */
+	size_t len;
+	const char *name;
+	const char *region_id;
+	const char *cluster_type;
+	const char *vpcid;		/* NULL when ACK creates the VPC */
+	const char *container_cidr;	/* NULL when there is none (Terway) */
+};
+
+/*
  * Checks body (a parsed JSON object, as jsonbody_parse returns it) against
- * every rule and, when nothing is violated and spec is not NULL, returns
- * the resolved cluster attributes (create-cluster.md section 4) in *spec,
- * owned by the caller, without any secret. Returns the number of
- * violations; they are in out->v in rule order. Never fails otherwise: out
- * of memory while resolving is reported as one ERR_INTERNAL violation.
+ * every rule and, when nothing is violated and spec is not NULL, fills
+ * *spec. Returns the number of violations; they are in out->v in rule
+ * order (and *spec is untouched). Never fails otherwise: out of memory
+ * while resolving is reported as one ERR_INTERNAL violation.
  */
 size_t validate_create(const struct cJSON *body, const struct validate_options *opts,
-                       struct verdict *out, struct cJSON **spec);
+                       struct verdict *out, struct validate_spec *spec);
 
 /*
  * The service error body's "data" array for a verdict: one {code, message,

@@ -58,10 +58,12 @@ static void
 run_once(const cJSON *body, const struct validate_options *opts, struct verdict *verdict,
          const char *forbidden)
 {
-	cJSON *spec = NULL, *data;
+	struct validate_spec spec = {0};
+	cJSON *data;
 	char *text;
 
-	if (validate_create(body, opts, verdict, &spec) == 0 ? spec == NULL : spec != NULL)
+	if (validate_create(body, opts, verdict, &spec) == 0 ? spec.tree == NULL
+	                                                      : spec.tree != NULL)
 		abort();
 	for (size_t i = 0; i < verdict->n; i++) {
 		if (verdict->v[i].message[0] == '\0' || verdict->v[i].err == ERR_OK)
@@ -79,13 +81,17 @@ run_once(const cJSON *body, const struct validate_options *opts, struct verdict 
 	text = cJSON_PrintUnformatted(data);
 	cJSON_free(text);
 	cJSON_Delete(data);
-	if (spec != NULL) {
+	if (spec.tree != NULL) {
 		/* The resolved spec is stored: it never holds the password. */
-		text = cJSON_PrintUnformatted(spec);
+		text = cJSON_PrintUnformatted(spec.tree);
 		if (forbidden != NULL && text != NULL && strstr(text, forbidden) != NULL)
 			abort();
+		/* Its text, made with the tree, is cJSON's print of the tree. */
+		if (text != NULL && (strcmp(text, spec.text) != 0 || strlen(text) != spec.len))
+			abort();
 		cJSON_free(text);
-		cJSON_Delete(spec);
+		cJSON_Delete(spec.tree);
+		free(spec.text);
 	}
 }
 

@@ -81,6 +81,41 @@ test_quoted(void)
 	tap_ok(bad == 0, "20000 strings with one escape or none quote as cJSON prints them");
 }
 
+/*
+ * Long strings with escapes anywhere, many or few, after other text in the
+ * buffer: the escaping pass grows the buffer in the middle of a string.
+ */
+static void
+test_quoted_long(void)
+{
+	static const char special[] = {'"', '\\', '\n', '\t', 1, 0x1f, 0x7f};
+	int bad = 0, shown = 0;
+
+	for (int i = 0; i < 5000; i++) {
+		char s[700];
+		size_t n = tap_rand() % sizeof(s), every = 1 + tap_rand() % 40;
+		struct jsonw w;
+		cJSON *doc = cJSON_CreateArray();
+
+		for (size_t k = 0; k < n; k++)
+			s[k] = tap_rand() % every == 0 ? special[tap_rand() % sizeof(special)]
+							: (char)(0x20 + tap_rand() % 0xe0);
+		s[n] = '\0';
+		cJSON_AddItemToArray(doc, cJSON_CreateString("x"));
+		cJSON_AddItemToArray(doc, cJSON_CreateString(s));
+		cJSON_AddItemToArray(doc, cJSON_CreateString(s));
+		jsonw_init(&w);
+		jsonw_array_begin(&w);
+		jsonw_string(&w, "x");
+		jsonw_string(&w, s);
+		jsonw_string(&w, s);
+		jsonw_array_end(&w);
+		bad += !same(jsonw_finish(&w, NULL), cJSON_PrintUnformatted(doc), &shown);
+		cJSON_Delete(doc);
+	}
+	tap_ok(bad == 0, "5000 long strings with escapes anywhere quote as cJSON prints them");
+}
+
 static void
 test_numbers(void)
 {
@@ -173,6 +208,7 @@ main(void)
 {
 	test_strings();
 	test_quoted();
+	test_quoted_long();
 	test_numbers();
 	test_nesting();
 	return tap_done();

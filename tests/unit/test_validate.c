@@ -71,7 +71,29 @@ joined(const struct verdict *v, bool codes, char *buf, size_t len)
 		                         codes ? err_info(v->v[i].err)->code : v->v[i].parameter);
 }
 
-/* Parses text like the daemon does; returns the verdict's count. */
+/*
+ * The last validation's body and spec: the spec's tree borrows from the
+ * body, so both are kept until the next validation.
+ */
+static cJSON *held_body;
+static struct validate_spec held;
+static int specs, text_mismatches;
+
+static void
+release(void)
+{
+	cJSON_Delete(held.tree);
+	free(held.text);
+	cJSON_Delete(held_body);
+	held = (struct validate_spec){0};
+	held_body = NULL;
+}
+
+/*
+ * Parses text like the daemon does; returns the verdict's count. The spec's
+ * tree, when asked for, stays valid until the next call; its text is
+ * checked against cJSON's print of the tree.
+ */
 static size_t
 validate_text(const char *text, bool strict, struct verdict *v, cJSON **spec)
 {
@@ -80,15 +102,27 @@ validate_text(const char *text, bool strict, struct verdict *v, cJSON **spec)
 	                                .catalog = catalog,
 	                                .world = &world};
 	char why[128];
-	cJSON *body = jsonbody_parse(text, strlen(text), why, sizeof(why));
 	size_t n;
 
-	if (body == NULL) {
+	release();
+	held_body = jsonbody_parse(text, strlen(text), why, sizeof(why));
+	if (held_body == NULL) {
 		tap_ok(false, "body parses: %s", why);
 		return 0;
 	}
-	n = validate_create(body, &opts, v, spec);
-	cJSON_Delete(body);
+	n = validate_create(held_body, &opts, v, spec != NULL ? &held : NULL);
+	if (spec != NULL) {
+		*spec = held.tree;
+		if (held.tree != NULL) {
+			char *printed = cJSON_PrintUnformatted(held.tree);
+
+			specs++;
+			if (printed == NULL || strcmp(printed, held.text) != 0 ||
+			    strlen(held.text) != held.len)
+				text_mismatches++;
+			cJSON_free(printed);
+		}
+	}
 	return n;
 }
 
@@ -106,7 +140,6 @@ test_table(struct verdict *v)
 		tap_str(got, cases[i].params, cases[i].id);
 		tap_ok((v->n == 0) == (spec != NULL),
 		       "%s: a spec exactly when there is no violation", cases[i].id);
-		cJSON_Delete(spec);
 	}
 }
 
@@ -192,7 +225,6 @@ test_defaults(struct verdict *v)
 	       "endpoint_public_access defaults to true");
 	tap_ok(cJSON_GetObjectItemCaseSensitive(spec, "timeout_mins")->valuedouble == 60,
 	       "timeout 60");
-	cJSON_Delete(spec);
 	spec = NULL;
 
 	validate_text(
@@ -218,7 +250,6 @@ test_defaults(struct verdict *v)
 	       "no secret in the spec");
 	tap_ok(cJSON_GetObjectItemCaseSensitive(spec, "vpc_cidr") == NULL,
 	       "an unknown VPC has no CIDR");
-	cJSON_Delete(spec);
 }
 
 static void
@@ -375,6 +406,10 @@ main(void)
 	test_cap(v);
 	test_catalog();
 	test_world();
+	release();
+	tap_ok(specs >= 10 && text_mismatches == 0,
+	       "every spec's text is cJSON's print of its tree (%d specs, %d differ)", specs,
+	       text_mismatches);
 	world_finish(&world);
 	catalog_free(catalog);
 	free(v);
