@@ -60,13 +60,20 @@ static const char SQL_CLUSTER_SET_STATE[] =
 static const char SQL_CLUSTER_MODIFY[] =
     "UPDATE clusters SET name = ?2, spec = ?3, updated_ms = ?4 WHERE cluster_id = ?1";
 
+/*
+ * OR IGNORE: an UPDATE of many rows that may abort on a constraint keeps a
+ * statement journal, a copy of every page it changes (in memory: temp_store),
+ * even outside a savepoint; one that cannot abort needs none. A settle
+ * breaks no constraint (settle_state passes the CHECKs state does), and a
+ * row that somehow did would be left pending rather than fail every write.
+ */
 static const char SQL_SETTLE_CLUSTERS[] =
-    "UPDATE clusters SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
-    " settle_ms = NULL WHERE settle_ms <= ?1";
+    "UPDATE OR IGNORE clusters SET state = settle_state, updated_ms = settle_ms,"
+    " settle_state = NULL, settle_ms = NULL WHERE settle_ms <= ?1";
 
 static const char SQL_SETTLE_TASKS[] =
-    "UPDATE tasks SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
-    " settle_ms = NULL WHERE settle_ms <= ?1";
+    "UPDATE OR IGNORE tasks SET state = settle_state, updated_ms = settle_ms,"
+    " settle_state = NULL, settle_ms = NULL WHERE settle_ms <= ?1";
 
 /* The earliest pending transition left, from the two partial settle indexes. */
 static const char SQL_SETTLE_NEXT[] =
