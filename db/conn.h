@@ -42,6 +42,9 @@ struct db_conn {
 	 */
 	bool next_due_known;
 	int64_t next_due;
+	/* The writer's virtual clock, for the settle of each batch (db_set_clock); NULL: none. */
+	int64_t (*now)(void *arg);
+	void *now_arg;
 	/*
 	 * The writer's: the journal's seq values are known to have no gaps, so
 	 * the ring can be cut by seq arithmetic (db_journal_append). A reset

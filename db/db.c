@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "db.h"
 #include "schema.h"
+#include "store.h"
 
 /* At most this many queued writes share one transaction. */
 #define BATCH_MAX 256
@@ -296,18 +297,44 @@ run_batch(struct db *db, struct db_job *batch)
 {
 	struct db_conn *w = db->writer;
 	bool any_ok = false;
-	/*
-	 * A job's savepoint lets the others of its batch commit when it fails.
-	 * Alone in its batch, a failed job rolls the transaction back instead,
-	 * which is the same; so it runs without one (two statements and the
-	 * statement journal's copy of every page it changes).
-	 */
-	bool alone = batch->next == NULL;
+	bool alone;
+	int64_t settled = 0;
 
 	for (struct db_job *j = batch; j != NULL; j = j->next)
 		j->result = ERR_INTERNAL;
 	if (writer_step(w, SQL_BEGIN) != SQLITE_OK)
 		return;
+	/*
+	 * What has come due is settled here, in the transaction, before any
+	 * job's savepoint: a savepoint keeps a copy of every page changed
+	 * under it until it is released (the statement journal, in memory),
+	 * and a settle after the clock jumped or after a burst of creates
+	 * changes thousands of clusters. The jobs' own settles then find
+	 * nothing due, or the few instants since. Should it fail (a full
+	 * disk), the batch fails as each job's settle would have made it, and
+	 * writer_main forgets next_due, as for any failed job.
+	 */
+	if (w->now != NULL && !batch->bulk) {
+		settled = sqlite3_total_changes64(w->sqlite);
+		if (db_settle_due(w, w->now(w->now_arg)) != ERR_OK) {
+			enum err err = writer_failure(w);
+
+			for (struct db_job *j = batch; j != NULL; j = j->next)
+				j->result = err;
+			if (!sqlite3_get_autocommit(w->sqlite))
+				writer_step(w, SQL_ROLLBACK);
+			return;
+		}
+		settled = sqlite3_total_changes64(w->sqlite) - settled;
+	}
+	/*
+	 * A job's savepoint lets the others of its batch commit when it fails.
+	 * Alone in its batch after a settle that changed nothing, a failed job
+	 * rolls the transaction back instead, which is the same; so it runs
+	 * without one (two statements and the statement journal's copy of
+	 * every page it changes).
+	 */
+	alone = batch->next == NULL && settled == 0;
 	for (struct db_job *j = batch; j != NULL; j = j->next) {
 		if (!alone && writer_step(w, SQL_SAVEPOINT) != SQLITE_OK)
 			continue;
@@ -335,7 +362,8 @@ run_batch(struct db *db, struct db_job *batch)
 			writer_step(w, SQL_ROLLBACK_TO);
 		writer_step(w, SQL_RELEASE);
 	}
-	if (!any_ok) {
+	/* The settle is kept even when every job failed: the next batch need not redo it. */
+	if (!any_ok && settled == 0) {
 		writer_step(w, SQL_ROLLBACK);
 		return;
 	}
@@ -807,6 +835,30 @@ db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, vo
 	}
 	conn_exec(conn, "RELEASE nested");
 	return err;
+}
+
+struct clock_hook {
+	int64_t (*now)(void *arg);
+	void *arg;
+};
+
+static enum err
+apply_clock(struct db_conn *conn, void *arg)
+{
+	const struct clock_hook *h = arg;
+
+	conn->now = h->now;
+	conn->now_arg = h->arg;
+	return ERR_OK;
+}
+
+void
+db_set_clock(struct db *db, int64_t (*now)(void *arg), void *arg)
+{
+	struct clock_hook h = {now, arg};
+
+	/* On the writer, between two batches' settles: it never calls a clock being unset. */
+	db_write_wait(db, apply_clock, &h);
 }
 
 static enum err

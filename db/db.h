@@ -80,6 +80,15 @@ enum err db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn 
     void *arg);
 
 /*
+ * Gives the writer the virtual clock: before the jobs of each batch run,
+ * it settles what is due at now(arg) (db_settle_due) in the batch's
+ * transaction. now must be safe to call on the writer thread and never go
+ * back. NULL stops it; the call returns once the writer no longer uses
+ * the old clock, so that it may then be destroyed.
+ */
+void db_set_clock(struct db *db, int64_t (*now)(void *arg), void *arg);
+
+/*
  * Testing only (--db-max-pages): caps the database file at pages pages
  * (PRAGMA max_page_count on the writer), so a test can fill it up like a
  * full disk. Writes that need more answer ERR_STORAGE_FULL and store
