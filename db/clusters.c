@@ -501,12 +501,17 @@ db_settle_due(struct db_conn *conn, int64_t now)
 {
 	sqlite3_stmt *st;
 	enum err err;
+	bool first;
 
 	if (conn->next_due_known && now < conn->next_due)
 		return ERR_OK;
+	/* A job's settle before its own writes is not its change (db.c, run_batch). */
+	first = sqlite3_total_changes64(conn->sqlite) == conn->job_changes;
 	if ((err = settle(conn, SQL_SETTLE_TASKS, now)) != ERR_OK ||
 	    (err = settle(conn, SQL_SETTLE_CLUSTERS, now)) != ERR_OK)
 		return err;
+	if (first)
+		conn->job_changes = sqlite3_total_changes64(conn->sqlite);
 	if ((st = conn_stmt(conn, SQL_SETTLE_NEXT)) == NULL)
 		return ERR_INTERNAL;
 	if (sqlite3_step(st) == SQLITE_ROW) {

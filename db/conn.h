@@ -42,6 +42,12 @@ struct db_conn {
 	 */
 	bool next_due_known;
 	int64_t next_due;
+	/*
+	 * The writer's: sqlite3_total_changes64 when the current job started,
+	 * or after its own settle (run_batch: a job that fails with more
+	 * changes than this cannot be undone alone).
+	 */
+	int64_t job_changes;
 	/* The writer's virtual clock, for the settle of each batch (db_set_clock); NULL: none. */
 	int64_t (*now)(void *arg);
 	void *now_arg;
