@@ -48,7 +48,7 @@ struct db_conn {
 	 * changes than this cannot be undone alone).
 	 */
 	int64_t job_changes;
-	/* The writer's virtual clock, for the settle of each batch (db_set_clock); NULL: none. */
+	/* The writer's virtual clock for the batch it runs (db_set_clock); NULL: none. */
 	int64_t (*now)(void *arg);
 	void *now_arg;
 	/*

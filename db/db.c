@@ -75,6 +75,9 @@ struct db {
 	bool ckpt_wanted;
 	bool ckpt_stopping;
 	atomic_bool ckpt_caught_up;	/* fewer than CHECKPOINT_LEFT frames were left */
+	/* The virtual clock (db_set_clock), under queue_lock; the writer copies it per batch. */
+	int64_t (*now)(void *arg);
+	void *now_arg;
 	bool ckpt_finish;	/* the writer's: checkpoint once the batch is answered */
 	_Atomic uint64_t cluster_gen;	/* see struct db_conn */
 	_Atomic uint64_t world_gen;
@@ -515,6 +518,8 @@ writer_main(void *arg)
 		db->queue_head = rest;
 		if (rest == NULL)
 			db->queue_tail = NULL;
+		db->writer->now = db->now;
+		db->writer->now_arg = db->now_arg;
 		pthread_mutex_unlock(&db->queue_lock);
 
 		trim_wanted = true;
@@ -848,28 +853,27 @@ db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, vo
 	return err;
 }
 
-struct clock_hook {
-	int64_t (*now)(void *arg);
-	void *arg;
-};
-
 static enum err
-apply_clock(struct db_conn *conn, void *arg)
+apply_nothing(struct db_conn *conn, void *arg)
 {
-	const struct clock_hook *h = arg;
-
-	conn->now = h->now;
-	conn->now_arg = h->arg;
+	(void)conn;
+	(void)arg;
 	return ERR_OK;
 }
 
 void
 db_set_clock(struct db *db, int64_t (*now)(void *arg), void *arg)
 {
-	struct clock_hook h = {now, arg};
-
-	/* On the writer, between two batches' settles: it never calls a clock being unset. */
-	db_write_wait(db, apply_clock, &h);
+	pthread_mutex_lock(&db->queue_lock);
+	db->now = now;
+	db->now_arg = arg;
+	pthread_mutex_unlock(&db->queue_lock);
+	/*
+	 * The writer takes the clock with each batch: once a job queued after
+	 * the change has run (or failed: done runs either way), no batch uses
+	 * the old one any more.
+	 */
+	db_write_wait(db, apply_nothing, NULL);
 }
 
 static enum err
