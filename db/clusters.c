@@ -60,18 +60,33 @@ static const char SQL_CLUSTER_SET_STATE[] =
 static const char SQL_CLUSTER_MODIFY[] =
     "UPDATE clusters SET name = ?2, spec = ?3, updated_ms = ?4 WHERE cluster_id = ?1";
 
+/*
+ * OR IGNORE: an UPDATE of many rows that may abort on a constraint keeps a
+ * statement journal, a copy of every page it changes (in memory: temp_store),
+ * even outside a savepoint; one that cannot abort needs none. A settle
+ * breaks no constraint (settle_state passes the CHECKs state does), and a
+ * row that somehow did would be left pending rather than fail every write.
+ */
 static const char SQL_SETTLE_CLUSTERS[] =
-    "UPDATE clusters SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
-    " settle_ms = NULL WHERE settle_ms <= ?1";
+    "UPDATE OR IGNORE clusters SET state = settle_state, updated_ms = settle_ms,"
+    " settle_state = NULL, settle_ms = NULL WHERE settle_ms <= ?1";
 
+/*
+ * A task with a pending transition belongs to a cluster with one at the
+ * same instant (a create or delete task ends when its cluster's transition
+ * does; a modify task is done at once), so the due tasks are found through
+ * the due clusters (clusters_settle, then tasks_by_cluster) and tasks need
+ * no settle index of their own (schema/003). Runs before the clusters'
+ * settle, which clears what it looks up.
+ */
 static const char SQL_SETTLE_TASKS[] =
-    "UPDATE tasks SET state = settle_state, updated_ms = settle_ms, settle_state = NULL,"
-    " settle_ms = NULL WHERE settle_ms <= ?1";
+    "UPDATE OR IGNORE tasks SET state = settle_state, updated_ms = settle_ms,"
+    " settle_state = NULL, settle_ms = NULL WHERE cluster_id IN"
+    " (SELECT cluster_id FROM clusters WHERE settle_ms <= ?1) AND settle_ms <= ?1";
 
-/* The earliest pending transition left, from the two partial settle indexes. */
+/* The earliest pending transition left, from the partial index clusters_settle. */
 static const char SQL_SETTLE_NEXT[] =
-    "SELECT min(m) FROM (SELECT min(settle_ms) AS m FROM clusters WHERE settle_ms IS NOT NULL"
-    " UNION ALL SELECT min(settle_ms) FROM tasks WHERE settle_ms IS NOT NULL)";
+    "SELECT min(settle_ms) FROM clusters WHERE settle_ms IS NOT NULL";
 
 static const char SQL_CLUSTER_COUNT_LIVE[] =
     "SELECT count(*) FROM clusters WHERE account = ?1 AND state <> 'deleted'";
@@ -486,12 +501,17 @@ db_settle_due(struct db_conn *conn, int64_t now)
 {
 	sqlite3_stmt *st;
 	enum err err;
+	bool first;
 
 	if (conn->next_due_known && now < conn->next_due)
 		return ERR_OK;
-	if ((err = settle(conn, SQL_SETTLE_CLUSTERS, now)) != ERR_OK ||
-	    (err = settle(conn, SQL_SETTLE_TASKS, now)) != ERR_OK)
+	/* A job's settle before its own writes is not its change (db.c, run_batch). */
+	first = sqlite3_total_changes64(conn->sqlite) == conn->job_changes;
+	if ((err = settle(conn, SQL_SETTLE_TASKS, now)) != ERR_OK ||
+	    (err = settle(conn, SQL_SETTLE_CLUSTERS, now)) != ERR_OK)
 		return err;
+	if (first)
+		conn->job_changes = sqlite3_total_changes64(conn->sqlite);
 	if ((st = conn_stmt(conn, SQL_SETTLE_NEXT)) == NULL)
 		return ERR_INTERNAL;
 	if (sqlite3_step(st) == SQLITE_ROW) {

@@ -43,6 +43,15 @@ struct db_conn {
 	bool next_due_known;
 	int64_t next_due;
 	/*
+	 * The writer's: sqlite3_total_changes64 when the current job started,
+	 * or after its own settle (run_batch: a job that fails with more
+	 * changes than this cannot be undone alone).
+	 */
+	int64_t job_changes;
+	/* The writer's virtual clock for the batch it runs (db_set_clock); NULL: none. */
+	int64_t (*now)(void *arg);
+	void *now_arg;
+	/*
 	 * The writer's: the journal's seq values are known to have no gaps, so
 	 * the ring can be cut by seq arithmetic (db_journal_append). A reset
 	 * (a per-account one leaves gaps) or a failed job clears it.

@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "db.h"
 #include "schema.h"
+#include "store.h"
 
 /* At most this many queued writes share one transaction. */
 #define BATCH_MAX 256
@@ -49,9 +50,6 @@
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
-static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
-static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO job";
-static const char SQL_RELEASE[] = "RELEASE job";
 
 struct db {
 	char *uri;
@@ -77,6 +75,9 @@ struct db {
 	bool ckpt_wanted;
 	bool ckpt_stopping;
 	atomic_bool ckpt_caught_up;	/* fewer than CHECKPOINT_LEFT frames were left */
+	/* The virtual clock (db_set_clock), under queue_lock; the writer copies it per batch. */
+	int64_t (*now)(void *arg);
+	void *now_arg;
 	bool ckpt_finish;	/* the writer's: checkpoint once the batch is answered */
 	_Atomic uint64_t cluster_gen;	/* see struct db_conn */
 	_Atomic uint64_t world_gen;
@@ -296,21 +297,53 @@ run_batch(struct db *db, struct db_job *batch)
 {
 	struct db_conn *w = db->writer;
 	bool any_ok = false;
-	/*
-	 * A job's savepoint lets the others of its batch commit when it fails.
-	 * Alone in its batch, a failed job rolls the transaction back instead,
-	 * which is the same; so it runs without one (two statements and the
-	 * statement journal's copy of every page it changes).
-	 */
-	bool alone = batch->next == NULL;
+	int64_t settled = 0;
 
 	for (struct db_job *j = batch; j != NULL; j = j->next)
 		j->result = ERR_INTERNAL;
 	if (writer_step(w, SQL_BEGIN) != SQLITE_OK)
 		return;
+	/*
+	 * What has come due is settled here, in the transaction, before any
+	 * job runs: a settle after the clock jumped or after a burst of
+	 * creates changes thousands of clusters, and inside a savepoint (as
+	 * a job's own settle was, before) SQLite keeps a copy of every page it
+	 * changes until the savepoint is released (the statement journal, in
+	 * memory). The jobs' own settles then find nothing due, or the few
+	 * instants since. Should it fail (a full disk), the batch fails as
+	 * each job's settle would have made it, and writer_main forgets
+	 * next_due, as for any failed job.
+	 */
+	if (w->now != NULL && !batch->bulk) {
+		settled = sqlite3_total_changes64(w->sqlite);
+		if (db_settle_due(w, w->now(w->now_arg)) != ERR_OK) {
+			enum err err = writer_failure(w);
+
+			for (struct db_job *j = batch; j != NULL; j = j->next)
+				j->result = err;
+			if (!sqlite3_get_autocommit(w->sqlite))
+				writer_step(w, SQL_ROLLBACK);
+			return;
+		}
+		settled = sqlite3_total_changes64(w->sqlite) - settled;
+	}
+	/*
+	 * Jobs run without a savepoint each. A savepoint copies every page a
+	 * job changes into the statement journal and frees the copies on
+	 * release: 45k of the writer's ~200k instructions per create
+	 * (callgrind), for a rollback that almost never happens. A job that
+	 * fails has almost always failed before it changed anything (a name
+	 * taken, a cluster in the wrong state): nothing to undo, and the batch
+	 * goes on. One that fails after changing rows (a full disk, an
+	 * internal error) cannot be undone alone: the transaction is rolled
+	 * back, the jobs before it fail as if the commit had failed (their
+	 * done handles that already), and the jobs after it, which have not
+	 * run, run in a batch of their own. A job's own settle does not count
+	 * as its change (db_settle_due moves job_changes past it): keeping it
+	 * is always right.
+	 */
 	for (struct db_job *j = batch; j != NULL; j = j->next) {
-		if (!alone && writer_step(w, SQL_SAVEPOINT) != SQLITE_OK)
-			continue;
+		w->job_changes = sqlite3_total_changes64(w->sqlite);
 		j->result = j->apply(w, j->arg);
 		if (j->result == ERR_INTERNAL)
 			j->result = writer_failure(w);
@@ -327,15 +360,23 @@ run_batch(struct db *db, struct db_job *batch)
 				k->result = err;
 			return;
 		}
-		if (j->result == ERR_OK)
+		if (j->result == ERR_OK) {
 			any_ok = true;
-		if (alone)
-			break;
-		if (j->result != ERR_OK)
-			writer_step(w, SQL_ROLLBACK_TO);
-		writer_step(w, SQL_RELEASE);
+			continue;
+		}
+		if (sqlite3_total_changes64(w->sqlite) != w->job_changes) {
+			struct db_job *rest = j->next;
+
+			writer_step(w, SQL_ROLLBACK);
+			batch_fail_ok(batch,
+			    j->result == ERR_STORAGE_FULL ? ERR_STORAGE_FULL : ERR_INTERNAL);
+			if (rest != NULL)
+				run_batch(db, rest);
+			return;
+		}
 	}
-	if (!any_ok) {
+	/* The settle is kept even when every job failed: the next batch need not redo it. */
+	if (!any_ok && settled == 0) {
 		writer_step(w, SQL_ROLLBACK);
 		return;
 	}
@@ -477,6 +518,8 @@ writer_main(void *arg)
 		db->queue_head = rest;
 		if (rest == NULL)
 			db->queue_tail = NULL;
+		db->writer->now = db->now;
+		db->writer->now_arg = db->now_arg;
 		pthread_mutex_unlock(&db->queue_lock);
 
 		trim_wanted = true;
@@ -629,18 +672,19 @@ db_open(const char *path, int readers, enum db_sync sync, char *err, size_t errl
 	db->writer->world_gen = &db->world_gen;
 	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
 	/*
-	 * Each job runs in a SAVEPOINT, and SQLite keeps the pages a savepoint
-	 * changes in a statement journal: past 64 KiB a batch's journal became
-	 * a temporary file, written with two pwrite(2) per page of every job
-	 * (~16 per create under the bench, most of the writer's system calls),
-	 * and created and unlinked per batch. In memory it costs no system
-	 * call. It only ever rolls back a job inside its transaction: crash
+	 * A statement that may abort half-way, and a savepoint (a guard's
+	 * nested one; each job had its own before), make SQLite keep the
+	 * pages they change in a statement journal: past 64 KiB it became a
+	 * temporary file, written with two pwrite(2) per page (~16 per create
+	 * under the bench, when every job had a savepoint), and created and
+	 * unlinked per batch. In memory it costs no system call. It only ever
+	 * rolls back a statement or savepoint inside its transaction: crash
 	 * recovery is the WAL's, as before. (A larger spill threshold,
 	 * SQLITE_CONFIG_STMTJRNL_SPILL, is no way out: SQLite then writes the
 	 * journal in chunks of that size, and its unix VFS cuts a write to its
 	 * low 17 bits, so a 2 MiB chunk became a 0-byte write and SQLITE_FULL.)
-	 * A rare huge job (a settle of thousands of clusters) holds its
-	 * journal in memory while it runs; the idle trim gives it back.
+	 * The settles, the one kind of write that can change thousands of
+	 * rows, need none (db/clusters.c).
 	 */
 	if (conn_exec(db->writer, "PRAGMA temp_store=MEMORY") != SQLITE_OK ||
 	    (!memory && conn_exec(db->writer, sync_pragma(sync)) != SQLITE_OK)) {
@@ -836,6 +880,29 @@ db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, vo
 	}
 	conn_exec(conn, "RELEASE nested");
 	return err;
+}
+
+static enum err
+apply_nothing(struct db_conn *conn, void *arg)
+{
+	(void)conn;
+	(void)arg;
+	return ERR_OK;
+}
+
+void
+db_set_clock(struct db *db, int64_t (*now)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&db->queue_lock);
+	db->now = now;
+	db->now_arg = arg;
+	pthread_mutex_unlock(&db->queue_lock);
+	/*
+	 * The writer takes the clock with each batch: once a job queued after
+	 * the change has run (or failed: done runs either way), no batch uses
+	 * the old one any more.
+	 */
+	db_write_wait(db, apply_nothing, NULL);
 }
 
 static enum err

@@ -7,9 +7,8 @@
  * Why one writer: SQLite serialises writers anyway, and a commit costs a
  * write-ahead-log append and (with synchronous=NORMAL) no fsync per commit,
  * but still a fixed cost per transaction. Queueing writes to one thread
- * lets a busy daemon pay that cost once per batch, while each request still
- * runs in a savepoint of its own and is answered only after its batch is
- * committed. Stateful checks (name uniqueness) run inside the writer, so two
+ * lets a busy daemon pay that cost once per batch, while each request is
+ * answered only after its batch is committed. Stateful checks (name uniqueness) run inside the writer, so two
  * concurrent creates of one name can never both succeed.
  */
 #ifndef ACKMOCK_DB_H
@@ -58,10 +57,13 @@ void db_reader_release(struct db *db, struct db_conn *conn);
 
 /*
  * A queued write. apply runs on the writer thread inside the batch's
- * transaction, in a savepoint of its own: when it returns anything but
- * ERR_OK, its changes are rolled back and the batch goes on. done runs on
+ * transaction. When it returns anything but ERR_OK having changed no row
+ * (besides its own db_settle_due), the batch goes on; when it fails after
+ * changing rows, the batch's transaction is rolled back, the jobs before
+ * it fail as if the commit had failed, and the jobs after it run in a
+ * batch of their own (db.c says why: no savepoint per job). done runs on
  * the writer thread once the batch is durable (or failed to commit: then
- * result is ERR_INTERNAL even if apply succeeded). The job is borrowed until
+ * result is an error even if apply succeeded). The job is borrowed until
  * done is called; done must not block.
  */
 struct db_job {
@@ -93,6 +95,15 @@ enum err db_write_wait(struct db *db, enum err (*apply)(struct db_conn *conn, vo
  */
 enum err db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, void *arg),
     void *arg);
+
+/*
+ * Gives the writer the virtual clock: before the jobs of each batch run,
+ * it settles what is due at now(arg) (db_settle_due) in the batch's
+ * transaction. now must be safe to call on the writer thread and never go
+ * back. NULL stops it; the call returns once the writer no longer uses
+ * the old clock, so that it may then be destroyed.
+ */
+void db_set_clock(struct db *db, int64_t (*now)(void *arg), void *arg);
 
 /*
  * Testing only (--db-max-pages): caps the database file at pages pages

@@ -16,6 +16,7 @@
 #include "faults.h"
 #include "http.h"
 #include "journal.h"
+#include "provision.h"
 #include "metrics.h"
 #include "timefmt.h"
 #include "version.h"
@@ -150,6 +151,7 @@ main(int argc, char **argv)
 		goto done;
 	}
 	clock_init(&app.clock, &boot.rec);
+	provision_start(&app);
 	app.metrics = metrics_new();
 	app.journal = journal_new(app.db, cfg.journal_max);
 	app.faults = faults_new(app.db, cfg.seed);
@@ -191,6 +193,7 @@ done_clock:
 	faults_free(app.faults);
 	metrics_free(app.metrics);
 	viewcache_free(app.view_cache);
+	provision_stop(&app);
 	clock_finish(&app.clock);
 done:
 	db_close(app.db);

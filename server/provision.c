@@ -264,3 +264,23 @@ provision_settle_soon(struct app *app, int64_t now)
 	s->job.arg = s;
 	db_write_submit(app->db, &s->job);
 }
+
+static int64_t
+app_now(void *arg)
+{
+	struct app *app = arg;
+
+	return clock_now(&app->clock);
+}
+
+void
+provision_start(struct app *app)
+{
+	db_set_clock(app->db, app_now, app);
+}
+
+void
+provision_stop(struct app *app)
+{
+	db_set_clock(app->db, NULL, NULL);
+}

@@ -60,4 +60,13 @@ struct app;
  */
 void provision_settle_soon(struct app *app, int64_t now);
 
+/*
+ * From provision_start until provision_stop, the writer settles what is
+ * due at app's virtual clock before each batch's jobs run (db_set_clock),
+ * so that no job's savepoint holds a large settle. provision_stop returns
+ * once the writer no longer reads the clock; call it before clock_finish.
+ */
+void provision_start(struct app *app);
+void provision_stop(struct app *app);
+
 #endif

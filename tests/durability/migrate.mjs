@@ -1,11 +1,13 @@
 // Migrations keep what a database holds. A schema-1 database (schema/001_init.sql,
-// as the first release wrote it) is filled with the rows a daemon made, and a
-// daemon started on it migrates it to the current version. Then:
+// as the first release wrote it) and a schema-2 one (001 and 002) are filled with
+// the rows a daemon made, and a daemon started on each migrates it to the current
+// version. Then:
 //   - every cluster, task and node answers as it did before the migration
 //     (same JSON, on a frozen clock), and the journal keeps its entries;
 //   - PRAGMA integrity_check is ok, no foreign key is broken, and deleting a
 //     cluster still cascades to its tasks and nodes (002 rebuilt those tables);
-//   - the rebuilt CHECKs still refuse a state the lifecycle does not know.
+//   - the rebuilt CHECKs still refuse a state the lifecycle does not know;
+//   - the indexes are 003's (ascending lists, a whole name index, no tasks_settle).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { request, clusterBody } from '../lib/admin.mjs';
 const [bin] = process.argv.slice(2);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const V1 = readFileSync(join(root, 'schema', '001_init.sql'), 'utf8');
+const V2 = readFileSync(join(root, 'schema', '002_cheap_checks.sql'), 'utf8');
 
 function sql(db, query) {
   return execFileSync('sqlite3', [db], { input: query, encoding: 'utf8' }).trim();
@@ -39,7 +42,6 @@ async function snapshot(daemon, ids) {
 await run(async (tap) => {
   const dir = mkdtempSync(join(tmpdir(), 'ackmock-migrate.'));
   const made = join(dir, 'made.db');
-  const old = join(dir, 'v1.db');
   try {
     // Rows as the daemon writes them: three running clusters with nodes, and one being created.
     let daemon = await startDaemon(bin, ['--db', made]);
@@ -66,9 +68,11 @@ await run(async (tap) => {
     const journalBefore = Number(sql(made, 'SELECT count(*) FROM journal'));
     tap.ok(nodesBefore > 0, `the running clusters have nodes (${nodesBefore})`);
 
-    // The same rows in a schema-1 database.
-    sql(old, `${V1}
-PRAGMA user_version=1;
+    // The same rows in a database of each older schema.
+    for (const [version, schema] of [[1, V1], [2, `${V1}\n${V2}`]]) {
+      const old = join(dir, `v${version}.db`);
+      sql(old, `${schema}
+PRAGMA user_version=${version};
 ATTACH '${made}' AS m;
 INSERT INTO clock SELECT * FROM m.clock;
 INSERT INTO clusters SELECT * FROM m.clusters;
@@ -76,36 +80,42 @@ INSERT INTO tasks SELECT * FROM m.tasks;
 INSERT INTO nodes SELECT * FROM m.nodes;
 INSERT INTO journal SELECT * FROM m.journal;
 DETACH m;`);
-    tap.equal(sql(old, 'PRAGMA user_version'), '1', 'the old database is at schema 1');
+      tap.equal(sql(old, 'PRAGMA user_version'), String(version), `the old database is at schema ${version}`);
 
-    daemon = await startDaemon(bin, ['--db', old]);
-    try {
-      const after = await snapshot(daemon, ids);
-      tap.equal(after, before, 'every cluster, task and node answers as before the migration');
-      const del = await request(daemon, 'DELETE', `/clusters/${ids[2].cluster_id}`);
-      tap.equal(del.status, 202, 'a migrated cluster can be deleted');
-      const r = await request(daemon, 'POST', '/clusters', clusterBody('mig-d'));
-      tap.equal(r.status, 200, 'a create after the migration succeeds');
-    } finally {
-      tap.equal(await daemon.stop(), 0, 'the migrating daemon stops');
-    }
-    tap.ok(Number(sql(old, 'PRAGMA user_version')) >= 2, 'the database is migrated');
-    tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
-    tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
-    tap.equal(Number(sql(old, 'SELECT count(*) FROM journal')), journalBefore + 3 * 3 + 2,
-      'the journal kept its entries and goes on');
-    const a = ids[0].cluster_id;
-    tap.equal(sql(old, `PRAGMA foreign_keys=ON; DELETE FROM clusters WHERE cluster_id='${a}';
+      daemon = await startDaemon(bin, ['--db', old]);
+      try {
+        const after = await snapshot(daemon, ids);
+        tap.equal(after, before, 'every cluster, task and node answers as before the migration');
+        const del = await request(daemon, 'DELETE', `/clusters/${ids[2].cluster_id}`);
+        tap.equal(del.status, 202, 'a migrated cluster can be deleted');
+        const r = await request(daemon, 'POST', '/clusters', clusterBody('mig-d'));
+        tap.equal(r.status, 200, 'a create after the migration succeeds');
+      } finally {
+        tap.equal(await daemon.stop(), 0, 'the migrating daemon stops');
+      }
+      tap.ok(Number(sql(old, 'PRAGMA user_version')) >= 3, `the schema-${version} database is migrated`);
+      tap.equal(sql(old, "SELECT group_concat(name || ':' || (sql LIKE '%DESC%') || (sql LIKE '%WHERE%'), ' ')"
+        + " FROM (SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+        + " AND tbl_name IN ('clusters', 'tasks') ORDER BY name)"),
+        'clusters_by_account:00 clusters_by_name:00 clusters_settle:01 tasks_by_cluster:00',
+        'the indexes are ascending, the name index whole, and tasks_settle gone');
+      tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
+      tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
+      tap.equal(Number(sql(old, 'SELECT count(*) FROM journal')), journalBefore + 3 * 3 + 2,
+        'the journal kept its entries and goes on');
+      const a = ids[0].cluster_id;
+      tap.equal(sql(old, `PRAGMA foreign_keys=ON; DELETE FROM clusters WHERE cluster_id='${a}';
 SELECT (SELECT count(*) FROM tasks WHERE cluster_id='${a}') || ',' ||
-       (SELECT count(*) FROM nodes WHERE cluster_id='${a}');`), '0,0',
-    'deleting a cluster still cascades to its tasks and nodes');
-    let refused = false;
-    try {
-      sql(old, `UPDATE clusters SET state='exploded' WHERE cluster_id='${ids[1].cluster_id}'`);
-    } catch {
-      refused = true;
+         (SELECT count(*) FROM nodes WHERE cluster_id='${a}');`), '0,0',
+      'deleting a cluster still cascades to its tasks and nodes');
+      let refused = false;
+      try {
+        sql(old, `UPDATE clusters SET state='exploded' WHERE cluster_id='${ids[1].cluster_id}'`);
+      } catch {
+        refused = true;
+      }
+      tap.ok(refused, 'the rebuilt CHECK refuses a state the lifecycle does not know');
     }
-    tap.ok(refused, 'the rebuilt CHECK refuses a state the lifecycle does not know');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
