@@ -1,5 +1,6 @@
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "timefmt.h"
@@ -77,12 +78,12 @@ timefmt_rfc3339(int64_t ms, char out[TIMEFMT_LEN])
 	struct tm tm;
 
 	if (ms == INT64_MIN) {
-		snprintf(out, TIMEFMT_LEN, "0001-01-01T00:00:00Z");
+		memcpy(out, "0001-01-01T00:00:00Z", sizeof("0001-01-01T00:00:00Z"));
 		return;
 	}
 	if (fast_format(ms, 'T', out)) {
-		/* 19 characters, then the zone. */
-		snprintf(out + 19, TIMEFMT_LEN - 19, "+08:00");
+		/* 19 characters, then the zone (and its NUL). */
+		memcpy(out + 19, "+08:00", sizeof("+08:00"));
 		return;
 	}
 	shown_tm(ms, &tm);
