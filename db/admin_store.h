@@ -27,6 +27,11 @@ struct journal_rec {
 	double duration_ms;
 	char *body;    /* the request body, secrets already redacted */
 	char *headers; /* JSON object text, signature already cut */
+	/*
+	 * When not NULL, the one allocation all the texts above point into
+	 * (journal_record's); when NULL, each text is its own.
+	 */
+	char *strings;
 };
 
 /* Frees the strings of rec (not rec itself). NULL-safe. */

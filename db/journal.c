@@ -1,5 +1,6 @@
 /* The request journal table: batched appends with eviction, and queries. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "admin_store.h"
 #include "conn.h"
@@ -43,16 +44,20 @@ journal_rec_clear(struct journal_rec *rec)
 {
 	if (rec == NULL)
 		return;
-	free(rec->request_id);
-	free(rec->account);
-	free(rec->method);
-	free(rec->path);
-	free(rec->operation);
-	free(rec->error_code);
-	free(rec->body);
-	free(rec->headers);
+	if (rec->strings != NULL) {
+		free(rec->strings);
+	} else {
+		free(rec->request_id);
+		free(rec->account);
+		free(rec->method);
+		free(rec->path);
+		free(rec->operation);
+		free(rec->error_code);
+		free(rec->body);
+		free(rec->headers);
+	}
 	rec->request_id = rec->account = rec->method = rec->path = NULL;
-	rec->operation = rec->error_code = rec->body = rec->headers = NULL;
+	rec->operation = rec->error_code = rec->body = rec->headers = rec->strings = NULL;
 }
 
 enum err
@@ -88,8 +93,9 @@ db_journal_append(struct db_conn *conn, const struct journal_rec *recs, size_t n
 		for (size_t k = 0; k < sizeof(column) / sizeof(column[0]); k++) {
 			if (text[k] == NULL)
 				sqlite3_bind_null(st, column[k]);
-			else
-				sqlite3_bind_text(st, column[k], text[k], -1, SQLITE_STATIC);
+			else	/* with its length: SQLite would count it a byte at a time */
+				sqlite3_bind_text(st, column[k], text[k], (int)strlen(text[k]),
+				    SQLITE_STATIC);
 		}
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_reset(st);
@@ -166,6 +172,7 @@ db_journal_list(struct db_conn *conn, const struct journal_filter *f, struct jou
 			recs = grown;
 		}
 		r = &recs[count++];
+		*r = (struct journal_rec){0};
 		r->seq = sqlite3_column_int64(st, 0);
 		r->real_ms = sqlite3_column_int64(st, 1);
 		r->request_id = conn_column_dup(st, 2);

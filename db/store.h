@@ -86,6 +86,7 @@ struct clock_rec {
 };
 
 void cluster_rec_free(struct cluster_rec *c);
+/* A task_rec read by db_task_* is one allocation, its strings inside it: free it whole. */
 void task_rec_free(struct task_rec *t);
 void node_rec_free(struct node_rec *n);
 

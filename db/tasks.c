@@ -1,5 +1,6 @@
 /* The tasks table. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "conn.h"
 #include "store.h"
@@ -23,19 +24,10 @@ static const char SQL_TASK_LIST[] =
 static const char SQL_TASK_COUNT[] =
     "SELECT count(*) FROM tasks WHERE cluster_id = ?1 AND account = ?2";
 
+/* The strings live in t's own allocation (task_row). */
 void
 task_rec_free(struct task_rec *t)
 {
-	if (t == NULL)
-		return;
-	free(t->task_id);
-	free(t->cluster_id);
-	free(t->account);
-	free(t->task_type);
-	free(t->state);
-	free(t->parameters);
-	free(t->plan);
-	free(t->settle_state);
 	free(t);
 }
 
@@ -76,30 +68,62 @@ db_task_insert(struct db_conn *conn, const struct task_rec *t)
 	return err;
 }
 
-/* Reads the TASK_COLUMNS of the current row; NULL when out of memory. */
+/* The text columns of TASK_COLUMNS, in the order task_row lays them out. */
+static const int task_text_columns[] = {1, 2, 3, 4, 5, 8, 9, 10};
+
+/*
+ * Reads the TASK_COLUMNS of the current row into one allocation, the record
+ * followed by its strings: a read of a task made ten allocations and ten
+ * frees before. NULL when out of memory.
+ */
 static struct task_rec *
 task_row(sqlite3_stmt *st)
 {
-	struct task_rec *t = calloc(1, sizeof(*t));
+	enum { NTEXT = sizeof(task_text_columns) / sizeof(task_text_columns[0]) };
+	const unsigned char *text[NTEXT];
+	size_t len[NTEXT], total = sizeof(struct task_rec);
+	char **field[NTEXT];
+	struct task_rec *t;
+	char *o;
 
-	if (t == NULL)
+	for (size_t i = 0; i < NTEXT; i++) {
+		/* Text first, then its length: the length of the text as converted. */
+		text[i] = sqlite3_column_text(st, task_text_columns[i]);
+		len[i] = (size_t)sqlite3_column_bytes(st, task_text_columns[i]);
+		if (text[i] == NULL && sqlite3_column_type(st, task_text_columns[i]) != SQLITE_NULL)
+			return NULL;
+		if (text[i] != NULL)
+			total += len[i] + 1;
+	}
+	if ((t = malloc(total)) == NULL)
 		return NULL;
-	t->seq = sqlite3_column_int64(st, 0);
-	t->task_id = conn_column_dup(st, 1);
-	t->cluster_id = conn_column_dup(st, 2);
-	t->account = conn_column_dup(st, 3);
-	t->task_type = conn_column_dup(st, 4);
-	t->state = conn_column_dup(st, 5);
-	t->created_ms = sqlite3_column_int64(st, 6);
-	t->updated_ms = sqlite3_column_int64(st, 7);
-	t->parameters = conn_column_dup(st, 8);
-	t->plan = conn_column_dup(st, 9);
-	t->settle_state = conn_column_dup(st, 10);
-	t->settle_ms = conn_column_time(st, 11);
+	*t = (struct task_rec){
+	    .seq = sqlite3_column_int64(st, 0),
+	    .created_ms = sqlite3_column_int64(st, 6),
+	    .updated_ms = sqlite3_column_int64(st, 7),
+	    .settle_ms = conn_column_time(st, 11),
+	};
+	field[0] = &t->task_id;
+	field[1] = &t->cluster_id;
+	field[2] = &t->account;
+	field[3] = &t->task_type;
+	field[4] = &t->state;
+	field[5] = &t->parameters;
+	field[6] = &t->plan;
+	field[7] = &t->settle_state;
+	o = (char *)(t + 1);
+	for (size_t i = 0; i < NTEXT; i++) {
+		if (text[i] == NULL)
+			continue;
+		memcpy(o, text[i], len[i]);
+		o[len[i]] = '\0';
+		*field[i] = o;
+		o += len[i] + 1;
+	}
+	/* Only settle_state may be NULL (the schema's NOT NULLs). */
 	if (t->task_id == NULL || t->cluster_id == NULL || t->account == NULL ||
-	    t->task_type == NULL || t->state == NULL || t->parameters == NULL || t->plan == NULL ||
-	    (t->settle_state == NULL && sqlite3_column_type(st, 10) != SQLITE_NULL)) {
-		task_rec_free(t);
+	    t->task_type == NULL || t->state == NULL || t->parameters == NULL || t->plan == NULL) {
+		free(t);
 		return NULL;
 	}
 	return t;
@@ -115,8 +139,9 @@ db_task_get(struct db_conn *conn, const char *account, const char *task_id, stru
 
 	if (st == NULL)
 		return ERR_INTERNAL;
-	conn_bind_text(st, 1, task_id);
-	conn_bind_text(st, 2, account);
+	/* Static: both outlive the step; conn_stmt clears the bindings before the next use. */
+	conn_bind_text_static(st, 1, task_id);
+	conn_bind_text_static(st, 2, account);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		err = ERR_TASK_NOT_FOUND;

@@ -98,28 +98,34 @@ mentions_secret(const char *s, size_t len)
 	return false;
 }
 
-/* Escapes s[0..len) to printable ASCII; see redact_text. */
-static char *
-escape_bytes(const char *s, size_t len)
+char *
+redact_text_into(char *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(len * 3 + 1);
-	size_t o = 0;
 
-	if (out == NULL)
-		return NULL;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
 		if (ch >= 0x20 && ch < 0x7f && ch != '%') {
-			out[o++] = (char)ch;
+			*out++ = (char)ch;
 		} else {
-			out[o++] = '%';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
+			*out++ = '%';
+			*out++ = hex[ch >> 4];
+			*out++ = hex[ch & 15];
 		}
 	}
-	out[o] = '\0';
+	*out = '\0';
+	return out;
+}
+
+/* Escapes s[0..len) to printable ASCII; see redact_text. */
+static char *
+escape_bytes(const char *s, size_t len)
+{
+	char *out = malloc(len * 3 + 1);
+
+	if (out != NULL)
+		redact_text_into(out, s, len);
 	return out;
 }
 
@@ -128,7 +134,6 @@ redact_text(const char *s)
 {
 	return escape_bytes(s != NULL ? s : "", s != NULL ? strlen(s) : 0);
 }
-
 /* Cuts text to REDACT_BODY_MAX bytes with a marker; takes ownership of text. */
 static char *
 cap_length(char *text)

@@ -46,6 +46,12 @@ char *redact_authorization(const char *value);
  */
 char *redact_text(const char *s);
 
+/*
+ * redact_text of s[0..len) written into out, which has room for 3 * len + 1
+ * bytes; returns the end of what it wrote (its NUL). Allocates nothing.
+ */
+char *redact_text_into(char *out, const char *s, size_t len);
+
 struct kv;
 
 /*

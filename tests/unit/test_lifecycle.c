@@ -315,6 +315,20 @@ test_plan_readings(void)
 		free(json);
 	}
 	tap_ok(bad == 0, "fast and cJSON readings of %zu plans agree with the plans", n);
+	/* The remembered last plan: read alternately, each still reads as itself. */
+	bad = 0;
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < n; i++) {
+			char *json = lifecycle_plan_json(&plans[i]);
+
+			if (json == NULL || !lifecycle_plan_parse(json, &fast) ||
+			    !plan_equal(&fast, &plans[i]) || !lifecycle_plan_parse(json, &slow) ||
+			    !plan_equal(&slow, &plans[i]))
+				bad++;
+			free(json);
+		}
+	}
+	tap_ok(bad == 0, "plans read again and in turn read as themselves");
 	tap_ok(!lifecycle_plan_parse("{\"type\":\"cluster_create\",\"nodes\":0,\"stages\":[{"
 				     "\"name\":\"X\",\"ms\":1}],\"timeout_mins\":0,\"rollback\":"
 				     "false,\"rollback_ms\":0,\"addons\":[]}",
