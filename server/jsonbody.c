@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonbody.h"
+#include "swar.h"
 
 bool
 jsonbody_utf8_valid(const char *str, size_t len)
@@ -71,24 +72,14 @@ jsonbody_utf8_length(const char *s)
 	return n;
 }
 
-/* True when one of the 8 bytes of x is c. */
-static bool
-has_byte(uint64_t x, unsigned char c)
-{
-	uint64_t y = x ^ (0x0101010101010101u * c);
-
-	return ((y - 0x0101010101010101u) & ~y & 0x8080808080808080u) != 0;
-}
-
 /* The index of the first '"' or '\\' in s[i..len), or len. */
 static size_t
 string_stop(const char *s, size_t i, size_t len)
 {
 	for (; i + 8 <= len; i += 8) {
-		uint64_t x;
+		uint64_t x = swar_load(s + i);
 
-		memcpy(&x, s + i, 8);
-		if (has_byte(x, '"') || has_byte(x, '\\'))
+		if ((swar_eq(x, '"') | swar_eq(x, '\\')) != 0)
 			break;
 	}
 	for (; i < len && s[i] != '"' && s[i] != '\\'; i++)
@@ -272,38 +263,18 @@ fast_node(void)
 	return n;
 }
 
-/*
- * The high bit of each of the 8 bytes at s that is a control byte, '"' or
- * '\\', and maybe of bytes after such a one (a borrow): the lowest set bit
- * is exact.
- */
-static uint64_t
-stop_bits(const char *s)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x, q, b;
-
-	memcpy(&x, s, 8);
-	q = x ^ (ones * '"');
-	b = x ^ (ones * '\\');
-	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
-}
-
 /* The first control byte, '"' or '\\' at or after q, or end. */
 static const char *
 string_end(const char *q, const char *end)
 {
 	for (; end - q >= 8; q += 8) {
-		uint64_t bits = stop_bits(q);
+		uint64_t bits = swar_json_stops(swar_load(q));
 
-		if (bits == 0)
-			continue;
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		/* The first byte in memory is the lowest: most strings end in one step. */
-		return q + __builtin_ctzll(bits) / 8;
-#else
-		break;
-#endif
+		if (bits != 0) {
+			/* Most strings end in this one step; the loop below confirms the byte. */
+			q += swar_first(bits);
+			break;
+		}
 	}
 	while (q < end && (unsigned char)*q >= 0x20 && *q != '"' && *q != '\\')
 		q++;

@@ -9,6 +9,7 @@
 #endif
 
 #include "jsonw.h"
+#include "swar.h"
 
 void
 jsonw_init(struct jsonw *w)
@@ -192,20 +193,6 @@ static const char escapes[256] = {
 };
 
 /*
- * True when one of the 8 bytes of x needs an escape: a control byte, '"'
- * or '\\' (a test of each byte of a word at once; a false alarm would only
- * take the careful path).
- */
-static bool
-word_needs_escape(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-
-	return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
-}
-
-/*
  * s quoted and escaped, then tail when it is not NUL, in one pass: eight
  * bytes are copied at a time while none needs an escape, and only a word
  * that does is taken byte by byte. (Scanning first and copying after, as
@@ -244,8 +231,8 @@ quoted(struct jsonw *w, const char *s, char tail)
 		uint64_t x;
 
 		if (i + 8 <= n) {
-			memcpy(&x, p + i, 8);
-			if (!word_needs_escape(x)) {
+			x = swar_load((const char *)p + i);
+			if (swar_json_stops(x) == 0) {
 				memcpy(o, &x, 8);
 				o += 8;
 				i += 8;
@@ -257,8 +244,8 @@ quoted(struct jsonw *w, const char *s, char tail)
 			 * no escape, is copied whole over the bytes of it already
 			 * written (the same, unescaped).
 			 */
-			memcpy(&x, p + n - 8, 8);
-			if (!word_needs_escape(x)) {
+			x = swar_load((const char *)p + n - 8);
+			if (swar_json_stops(x) == 0) {
 				memcpy(o - (i - (n - 8)), &x, 8);
 				o += n - i;
 				break;

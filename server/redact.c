@@ -10,6 +10,7 @@
 #include "call.h"
 #include "jsonbody.h"
 #include "redact.h"
+#include "swar.h"
 
 /* Secret keys, normalised: lower case, without '_' and '-'. */
 static const char *const secret_keys[] = {
@@ -231,23 +232,6 @@ fast_space(struct fast *f, bool emit)
 	return fast_space_run(f, emit);
 }
 
-/*
- * The high bit of each of the 8 bytes at p that is not printable ASCII
- * other than '"' and '\\', and maybe of bytes after such a one (a
- * borrow): the lowest set bit is exact.
- */
-static uint64_t
-unplain8(const char *p)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x, q, b;
-
-	memcpy(&x, p, 8);
-	q = x ^ (ones * '"');
-	b = x ^ (ones * '\\');
-	return (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
-}
-
 /* Steps over a string at f->p; sets *start, *n to its contents and *escaped. */
 static bool
 fast_string(struct fast *f, const char **start, size_t *n, bool *escaped)
@@ -260,16 +244,15 @@ fast_string(struct fast *f, const char **start, size_t *n, bool *escaped)
 
 		/* Most bytes: printable ASCII other than '"' and '\\', eight at a time. */
 		if (f->end - q >= 8) {
-			uint64_t bits = unplain8(q);
+			uint64_t x = swar_load(q);
+			uint64_t bits = swar_json_stops(x) | swar_non_ascii(x);
 
 			if (bits == 0) {
 				q += 8;
 				continue;
 			}
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			/* Straight to the byte that stopped the word: the first in memory is the lowest. */
-			q += __builtin_ctzll(bits) / 8;
-#endif
+			/* Straight to the byte that stopped the word. */
+			q += swar_first(bits);
 		}
 		c = (unsigned char)*q;
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
