@@ -113,20 +113,44 @@ opt_test_hooks(struct config *cfg, const char *value, char *err, size_t errlen)
 	return true;
 }
 
+/* The names of the enum-valued flags' values, in the enums' order (parsed and printed). */
+static const char *const auth_names[] = {"off", "optional", "required"};
+static const char *const sync_names[] = {"off", "normal", "full"};
+static const char *const format_names[] = {"text", "json"};
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+#define NNAMES(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/*
+ * The index of value among the n names of flag's values; -1, with
+ * "--flag: expected a, b or c, got 'value'" in err, when it is none of them.
+ */
+static int
+choice(const char *flag, const char *value, const char *const *names, int n, char *err,
+    size_t errlen)
+{
+	size_t len;
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(value, names[i]) == 0)
+			return i;
+	len = (size_t)snprintf(err, errlen, "--%s: expected ", flag);
+	for (int i = 0; i < n && len < errlen; i++)
+		len += (size_t)snprintf(err + len, errlen - len, "%s%s",
+		    i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	if (len < errlen)
+		snprintf(err + len, errlen - len, ", got '%s'", value);
+	return -1;
+}
+
 static bool
 opt_auth(struct config *cfg, const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "off") == 0)
-		cfg->auth = AUTH_OFF;
-	else if (strcmp(value, "optional") == 0)
-		cfg->auth = AUTH_OPTIONAL;
-	else if (strcmp(value, "required") == 0)
-		cfg->auth = AUTH_REQUIRED;
-	else {
-		snprintf(err, errlen, "--auth: expected off, optional or required, got '%s'", value);
-		return false;
-	}
-	return true;
+	int i = choice("auth", value, auth_names, NNAMES(auth_names), err, errlen);
+
+	if (i >= 0)
+		cfg->auth = (enum auth_mode)i;
+	return i >= 0;
 }
 
 static bool
@@ -220,46 +244,31 @@ opt_journal_max(struct config *cfg, const char *value, char *err, size_t errlen)
 static bool
 opt_sync(struct config *cfg, const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "off") == 0)
-		cfg->sync = DB_SYNC_OFF;
-	else if (strcmp(value, "normal") == 0)
-		cfg->sync = DB_SYNC_NORMAL;
-	else if (strcmp(value, "full") == 0)
-		cfg->sync = DB_SYNC_FULL;
-	else {
-		snprintf(err, errlen, "--sync: expected off, normal or full, got '%s'", value);
-		return false;
-	}
-	return true;
+	int i = choice("sync", value, sync_names, NNAMES(sync_names), err, errlen);
+
+	if (i >= 0)
+		cfg->sync = (enum db_sync)i;
+	return i >= 0;
 }
 
 static bool
 opt_log_format(struct config *cfg, const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, "text") == 0)
-		cfg->log_format = LOG_TEXT;
-	else if (strcmp(value, "json") == 0)
-		cfg->log_format = LOG_JSON;
-	else {
-		snprintf(err, errlen, "--log-format: expected text or json, got '%s'", value);
-		return false;
-	}
-	return true;
+	int i = choice("log-format", value, format_names, NNAMES(format_names), err, errlen);
+
+	if (i >= 0)
+		cfg->log_format = (enum log_format)i;
+	return i >= 0;
 }
 
 static bool
 opt_log_level(struct config *cfg, const char *value, char *err, size_t errlen)
 {
-	static const char *const names[] = {"debug", "info", "warn", "error"};
+	int i = choice("log-level", value, level_names, NNAMES(level_names), err, errlen);
 
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(value, names[i]) == 0) {
-			cfg->log_level = (enum log_level)i;
-			return true;
-		}
-	}
-	snprintf(err, errlen, "--log-level: expected debug, info, warn or error, got '%s'", value);
-	return false;
+	if (i >= 0)
+		cfg->log_level = (enum log_level)i;
+	return i >= 0;
 }
 
 static bool
@@ -539,10 +548,6 @@ config_usage(void)
 void
 config_print(const struct config *cfg)
 {
-	static const char *const auth_names[] = {"off", "optional", "required"};
-	static const char *const level_names[] = {"debug", "info", "warn", "error"};
-	static const char *const sync_names[] = {"off", "normal", "full"};
-
 	printf("listen = %s:%d\n", cfg->listen_host, cfg->listen_port);
 	printf("db = %s\n", cfg->db_path);
 	printf("time_scale = %g\n", cfg->time_scale);
@@ -563,7 +568,7 @@ config_print(const struct config *cfg)
 	printf("max_clusters = %lld\n", (long long)cfg->max_clusters);
 	printf("journal_max = %lld\n", (long long)cfg->journal_max);
 	printf("sync = %s\n", sync_names[cfg->sync]);
-	printf("log_format = %s\n", cfg->log_format == LOG_JSON ? "json" : "text");
+	printf("log_format = %s\n", format_names[cfg->log_format]);
 	printf("log_level = %s\n", level_names[cfg->log_level]);
 	printf("seed = %llu\n", (unsigned long long)cfg->seed);
 	printf("request_timeout = %lld\n", (long long)cfg->request_timeout_s);
