@@ -292,7 +292,11 @@ batch_fail_ok(struct db_job *batch, enum err err)
 			j->result = err;
 }
 
-static void
+/*
+ * Runs a batch in one transaction; returns whether anything it did was
+ * rolled back (a settle with it, perhaps, or journal rows).
+ */
+static bool
 run_batch(struct db *db, struct db_job *batch)
 {
 	struct db_conn *w = db->writer;
@@ -302,7 +306,7 @@ run_batch(struct db *db, struct db_job *batch)
 	for (struct db_job *j = batch; j != NULL; j = j->next)
 		j->result = ERR_INTERNAL;
 	if (writer_step(w, SQL_BEGIN) != SQLITE_OK)
-		return;
+		return true;
 	/*
 	 * What has come due is settled here, in the transaction, before any
 	 * job runs: a settle after the clock jumped or after a burst of
@@ -323,7 +327,7 @@ run_batch(struct db *db, struct db_job *batch)
 				j->result = err;
 			if (!sqlite3_get_autocommit(w->sqlite))
 				writer_step(w, SQL_ROLLBACK);
-			return;
+			return true;
 		}
 		settled = sqlite3_total_changes64(w->sqlite) - settled;
 	}
@@ -358,7 +362,7 @@ run_batch(struct db *db, struct db_job *batch)
 			batch_fail_ok(batch, err);
 			for (struct db_job *k = j; k != NULL; k = k->next)
 				k->result = err;
-			return;
+			return true;
 		}
 		if (j->result == ERR_OK) {
 			any_ok = true;
@@ -372,13 +376,14 @@ run_batch(struct db *db, struct db_job *batch)
 			    j->result == ERR_STORAGE_FULL ? ERR_STORAGE_FULL : ERR_INTERNAL);
 			if (rest != NULL)
 				run_batch(db, rest);
-			return;
+			return true;
 		}
 	}
 	/* The settle is kept even when every job failed: the next batch need not redo it. */
 	if (!any_ok && settled == 0) {
+		/* It may undo a job's own settle of the instants since the batch's. */
 		writer_step(w, SQL_ROLLBACK);
-		return;
+		return true;
 	}
 	if (writer_step(w, SQL_COMMIT) != SQLITE_OK) {
 		/* Nothing of the batch is durable: every job that had succeeded fails now. */
@@ -387,7 +392,9 @@ run_batch(struct db *db, struct db_job *batch)
 		if (!sqlite3_get_autocommit(w->sqlite))
 			writer_step(w, SQL_ROLLBACK);
 		batch_fail_ok(batch, err);
+		return true;
 	}
+	return false;
 }
 
 /* The writer's WAL hook (after each commit): wakes the checkpointer when the WAL is long. */
@@ -500,6 +507,7 @@ writer_main(void *arg)
 
 	for (;;) {
 		struct db_job *batch, *rest, *last;
+		bool rolled_back;
 		int n = 1;
 
 		pthread_mutex_lock(&db->queue_lock);
@@ -526,20 +534,23 @@ writer_main(void *arg)
 		if (batch->bulk) {
 			/* The pragma is a no-op inside a transaction: set it around one. */
 			conn_exec(db->writer, "PRAGMA foreign_keys=OFF");
-			run_batch(db, batch);
+			rolled_back = run_batch(db, batch);
 			conn_exec(db->writer, "PRAGMA foreign_keys=ON");
 			/* Its truncating DELETEs bypass the update hook. */
 			db->writer->clusters_dirty = true;
 			db->writer->world_dirty = true;
 		} else {
-			run_batch(db, batch);
+			rolled_back = run_batch(db, batch);
 		}
-		/* A failed job was rolled back, and with it perhaps a settle: forget next_due. */
-		for (struct db_job *j = batch; j != NULL; j = j->next)
-			if (j->result != ERR_OK) {
-				db->writer->next_due_known = false;
-				db->writer->journal_contiguous = false;
-			}
+		/*
+		 * A rollback may have undone a settle and journal rows: forget
+		 * next_due and that the journal has no gaps. A job refused before
+		 * it wrote (a name taken) undid nothing, and costs neither.
+		 */
+		if (rolled_back) {
+			db->writer->next_due_known = false;
+			db->writer->journal_contiguous = false;
+		}
 		/* After the commit (or rollback), so no reader caches a count older than it. */
 		if (db->writer->clusters_dirty) {
 			db->writer->clusters_dirty = false;
