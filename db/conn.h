@@ -48,9 +48,6 @@ struct db_conn {
 	 * changes than this cannot be undone alone).
 	 */
 	int64_t job_changes;
-	/* The writer's virtual clock for the batch it runs (db_set_clock); NULL: none. */
-	int64_t (*now)(void *arg);
-	void *now_arg;
 	/*
 	 * The writer's: the journal's seq values are known to have no gaps, so
 	 * the ring can be cut by seq arithmetic (db_journal_append). A reset

@@ -293,11 +293,12 @@ batch_fail_ok(struct db_job *batch, enum err err)
 }
 
 /*
- * Runs a batch in one transaction; returns whether anything it did was
- * rolled back (a settle with it, perhaps, or journal rows).
+ * Runs a batch in one transaction, first settling what is due at
+ * *settle_at (NULL: no settle); returns whether anything it did was rolled
+ * back (a settle with it, perhaps, or journal rows).
  */
 static bool
-run_batch(struct db *db, struct db_job *batch)
+run_batch(struct db *db, struct db_job *batch, const int64_t *settle_at)
 {
 	struct db_conn *w = db->writer;
 	bool any_ok = false;
@@ -318,9 +319,9 @@ run_batch(struct db *db, struct db_job *batch)
 	 * each job's settle would have made it, and writer_main forgets
 	 * next_due, as for any failed job.
 	 */
-	if (w->now != NULL && !batch->bulk) {
+	if (settle_at != NULL) {
 		settled = sqlite3_total_changes64(w->sqlite);
-		if (db_settle_due(w, w->now(w->now_arg)) != ERR_OK) {
+		if (db_settle_due(w, *settle_at) != ERR_OK) {
 			enum err err = writer_failure(w);
 
 			for (struct db_job *j = batch; j != NULL; j = j->next)
@@ -375,7 +376,7 @@ run_batch(struct db *db, struct db_job *batch)
 			batch_fail_ok(batch,
 			    j->result == ERR_STORAGE_FULL ? ERR_STORAGE_FULL : ERR_INTERNAL);
 			if (rest != NULL)
-				run_batch(db, rest);
+				run_batch(db, rest, settle_at);
 			return true;
 		}
 	}
@@ -507,6 +508,9 @@ writer_main(void *arg)
 
 	for (;;) {
 		struct db_job *batch, *rest, *last;
+		int64_t (*now)(void *arg);
+		void *now_arg;
+		int64_t settle_at = 0;
 		bool rolled_back;
 		int n = 1;
 
@@ -526,21 +530,24 @@ writer_main(void *arg)
 		db->queue_head = rest;
 		if (rest == NULL)
 			db->queue_tail = NULL;
-		db->writer->now = db->now;
-		db->writer->now_arg = db->now_arg;
+		/* The clock as of this batch: db_set_clock waits for a later one to end. */
+		now = db->now;
+		now_arg = db->now_arg;
 		pthread_mutex_unlock(&db->queue_lock);
+		if (now != NULL)
+			settle_at = now(now_arg);
 
 		trim_wanted = true;
 		if (batch->bulk) {
 			/* The pragma is a no-op inside a transaction: set it around one. */
 			conn_exec(db->writer, "PRAGMA foreign_keys=OFF");
-			rolled_back = run_batch(db, batch);
+			rolled_back = run_batch(db, batch, NULL);
 			conn_exec(db->writer, "PRAGMA foreign_keys=ON");
 			/* Its truncating DELETEs bypass the update hook. */
 			db->writer->clusters_dirty = true;
 			db->writer->world_dirty = true;
 		} else {
-			rolled_back = run_batch(db, batch);
+			rolled_back = run_batch(db, batch, now != NULL ? &settle_at : NULL);
 		}
 		/*
 		 * A rollback may have undone a settle and journal rows: forget

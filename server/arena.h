@@ -40,7 +40,7 @@ void arena_release(struct arena *a);
 /* Frees p whether it came from an arena (nothing to do) or from malloc. NULL-safe. */
 void arena_free(void *p);
 
-/* True when p lies in arena memory (tests). */
+/* True when p lies in arena memory (http.c: a body to copy rather than hand over). */
 bool arena_owns(const void *p);
 
 #endif
