@@ -36,9 +36,9 @@
  * and once it has left fewer than CHECKPOINT_LEFT frames, the writer
  * finishes the checkpoint itself between two transactions (a short stall:
  * a few frames and two fsyncs). Should the checkpointer never get that
- * close, the writer checkpoints at WAL_PAGES_MAX regardless. Without this the WAL grew without bound under load (650 MB
- * in 8 s of creates); with it the WAL stays under 128 MiB, and is cut back
- * to 64 MiB when it starts over (journal_size_limit). A lower cap cost
+ * close, the writer checkpoints at WAL_PAGES_MAX regardless. Without this
+ * the WAL grew without bound under load (650 MB in 8 s of creates); with
+ * it the WAL stays under 128 MiB. A lower cap cost
  * half the create rate in scripts/bench (8,000 pages: ~4k/s, 32,000:
  * ~6-8k/s), as the writer then stalls on checkpoints four times as often.
  */
@@ -65,6 +65,8 @@ struct db {
 	pthread_cond_t queue_cond;
 	struct db_job *queue_head, *queue_tail;
 	bool stopping;
+	/* Held by whoever runs a batch on the writer connection (writer_batch). */
+	pthread_mutex_t writer_lock;
 	pthread_t writer_thread;
 	bool writer_started;
 	int version;
@@ -456,9 +458,10 @@ checkpointer_main(void *arg)
 /*
  * glibc keeps what a thread frees in that thread's arena: a burst of large
  * jobs (a settle of thousands of clusters, a big batch) left the daemon
- * tens of MiB bigger for good. When the writer goes idle after work it
- * hands free heap back with malloc_trim (all arenas), at most once a
- * TRIM_INTERVAL_NS, so a daemon whose load stopped is small again.
+ * tens of MiB bigger for good. When the writer thread goes idle after work
+ * it hands free heap back with malloc_trim (all arenas), at most once a
+ * TRIM_INTERVAL_NS, so a daemon whose load stopped is small again. (The
+ * event loops, where most batches run, trim likewise: http.c, loop_main.)
  */
 #define TRIM_INTERVAL_NS 1000000000LL
 
@@ -499,6 +502,89 @@ writer_wait(struct db *db, bool *trim_wanted, int64_t *last_trim)
 	}
 }
 
+/*
+ * Runs one batch (a run of non-bulk jobs, or one bulk job) and answers its
+ * jobs. The caller holds writer_lock: the writer connection is used by one
+ * thread at a time, the writer thread or an event loop (db_write_run).
+ */
+static void
+writer_batch(struct db *db, struct db_job *batch)
+{
+	int64_t (*now)(void *arg);
+	void *now_arg;
+	int64_t settle_at = 0;
+	bool rolled_back;
+
+	/* The clock as of this batch: db_set_clock waits for writer_lock after a change. */
+	pthread_mutex_lock(&db->queue_lock);
+	now = db->now;
+	now_arg = db->now_arg;
+	pthread_mutex_unlock(&db->queue_lock);
+	if (now != NULL)
+		settle_at = now(now_arg);
+	if (batch->bulk) {
+		/* The pragma is a no-op inside a transaction: set it around one. */
+		conn_exec(db->writer, "PRAGMA foreign_keys=OFF");
+		rolled_back = run_batch(db, batch, NULL);
+		conn_exec(db->writer, "PRAGMA foreign_keys=ON");
+		/* Its truncating DELETEs bypass the update hook. */
+		db->writer->clusters_dirty = true;
+		db->writer->world_dirty = true;
+	} else {
+		rolled_back = run_batch(db, batch, now != NULL ? &settle_at : NULL);
+	}
+	/*
+	 * A rollback may have undone a settle and journal rows: forget
+	 * next_due and that the journal has no gaps. A job refused before
+	 * it wrote (a name taken) undid nothing, and costs neither.
+	 */
+	if (rolled_back) {
+		db->writer->next_due_known = false;
+		db->writer->journal_contiguous = false;
+	}
+	/* After the commit (or rollback), so no reader caches a count older than it. */
+	if (db->writer->clusters_dirty) {
+		db->writer->clusters_dirty = false;
+		atomic_fetch_add(&db->cluster_gen, 1);
+	}
+	if (db->writer->world_dirty) {
+		db->writer->world_dirty = false;
+		atomic_fetch_add(&db->world_gen, 1);
+	}
+	for (struct db_job *j = batch, *next; j != NULL; j = next) {
+		next = j->next;	/* done may free the job */
+		j->next = NULL;
+		j->done(j);
+	}
+	/*
+	 * The checkpoint the WAL hook asked for, after the batch's clients
+	 * are answered: its two fsyncs took 5-40 ms on a busy disk, and run
+	 * inside the commit they held back the answers of the batch that
+	 * happened to cross the threshold (the p99 of CreateCluster).
+	 */
+	if (db->ckpt_finish) {
+		db->ckpt_finish = false;
+		sqlite3_wal_checkpoint_v2(db->writer->sqlite, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+		    NULL);
+	}
+}
+
+/* Cuts the first batch off *jobs: up to BATCH_MAX non-bulk jobs, or one bulk job. */
+static struct db_job *
+take_batch(struct db_job **jobs)
+{
+	struct db_job *batch = *jobs, *last = batch;
+	int n = 1;
+
+	while (!batch->bulk && last->next != NULL && !last->next->bulk && n < BATCH_MAX) {
+		last = last->next;
+		n++;
+	}
+	*jobs = last->next;
+	last->next = NULL;
+	return batch;
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -507,12 +593,7 @@ writer_main(void *arg)
 	int64_t last_trim = 0;
 
 	for (;;) {
-		struct db_job *batch, *rest, *last;
-		int64_t (*now)(void *arg);
-		void *now_arg;
-		int64_t settle_at = 0;
-		bool rolled_back;
-		int n = 1;
+		struct db_job *batch;
 
 		pthread_mutex_lock(&db->queue_lock);
 		writer_wait(db, &trim_wanted, &last_trim);
@@ -520,71 +601,25 @@ writer_main(void *arg)
 			pthread_mutex_unlock(&db->queue_lock);
 			break;
 		}
-		batch = last = db->queue_head;
-		while (!batch->bulk && last->next != NULL && !last->next->bulk && n < BATCH_MAX) {
-			last = last->next;
-			n++;
-		}
-		rest = last->next;
-		last->next = NULL;
-		db->queue_head = rest;
-		if (rest == NULL)
+		batch = take_batch(&db->queue_head);
+		if (db->queue_head == NULL)
 			db->queue_tail = NULL;
-		/* The clock as of this batch: db_set_clock waits for a later one to end. */
-		now = db->now;
-		now_arg = db->now_arg;
 		pthread_mutex_unlock(&db->queue_lock);
-		if (now != NULL)
-			settle_at = now(now_arg);
-
 		trim_wanted = true;
-		if (batch->bulk) {
-			/* The pragma is a no-op inside a transaction: set it around one. */
-			conn_exec(db->writer, "PRAGMA foreign_keys=OFF");
-			rolled_back = run_batch(db, batch, NULL);
-			conn_exec(db->writer, "PRAGMA foreign_keys=ON");
-			/* Its truncating DELETEs bypass the update hook. */
-			db->writer->clusters_dirty = true;
-			db->writer->world_dirty = true;
-		} else {
-			rolled_back = run_batch(db, batch, now != NULL ? &settle_at : NULL);
-		}
-		/*
-		 * A rollback may have undone a settle and journal rows: forget
-		 * next_due and that the journal has no gaps. A job refused before
-		 * it wrote (a name taken) undid nothing, and costs neither.
-		 */
-		if (rolled_back) {
-			db->writer->next_due_known = false;
-			db->writer->journal_contiguous = false;
-		}
-		/* After the commit (or rollback), so no reader caches a count older than it. */
-		if (db->writer->clusters_dirty) {
-			db->writer->clusters_dirty = false;
-			atomic_fetch_add(&db->cluster_gen, 1);
-		}
-		if (db->writer->world_dirty) {
-			db->writer->world_dirty = false;
-			atomic_fetch_add(&db->world_gen, 1);
-		}
-		for (struct db_job *j = batch, *next; j != NULL; j = next) {
-			next = j->next;	/* done may free the job */
-			j->next = NULL;
-			j->done(j);
-		}
-		/*
-		 * The checkpoint the WAL hook asked for, after the batch's clients
-		 * are answered: its two fsyncs took 5-40 ms on a busy disk, and run
-		 * inside the commit they held back the answers of the batch that
-		 * happened to cross the threshold (the p99 of CreateCluster).
-		 */
-		if (db->ckpt_finish) {
-			db->ckpt_finish = false;
-			sqlite3_wal_checkpoint_v2(db->writer->sqlite, NULL,
-			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		}
+		pthread_mutex_lock(&db->writer_lock);
+		writer_batch(db, batch);
+		pthread_mutex_unlock(&db->writer_lock);
 	}
 	return NULL;
+}
+
+void
+db_write_run(struct db *db, struct db_job *jobs)
+{
+	pthread_mutex_lock(&db->writer_lock);
+	while (jobs != NULL)
+		writer_batch(db, take_batch(&jobs));
+	pthread_mutex_unlock(&db->writer_lock);
 }
 
 /* The writer's update hook: notes a change to the clusters table (see struct db_conn). */
@@ -674,6 +709,7 @@ db_open(const char *path, int readers, enum db_sync sync, char *err, size_t errl
 	pthread_mutex_init(&db->pool_lock, NULL);
 	pthread_cond_init(&db->pool_cond, NULL);
 	pthread_mutex_init(&db->queue_lock, NULL);
+	pthread_mutex_init(&db->writer_lock, NULL);
 	pthread_cond_init(&db->queue_cond, NULL);
 	pthread_mutex_init(&db->ckpt_lock, NULL);
 	pthread_cond_init(&db->ckpt_cond, NULL);
@@ -740,8 +776,14 @@ db_open(const char *path, int readers, enum db_sync sync, char *err, size_t errl
 		db->ckpt_started = true;
 		/* Replaces SQLite's own autocheckpoint, which would run on the writer. */
 		sqlite3_wal_hook(db->writer->sqlite, on_wal_commit, db);
-		/* When the WAL starts over, a file grown past this is cut back to it. */
-		if (conn_exec(db->writer, "PRAGMA journal_size_limit=67108864") != SQLITE_OK) {
+		/*
+		 * When the WAL starts over, a file grown past this is cut back to
+		 * it. Above WAL_PAGES_MAX: a WAL cut back to 64 MiB grew again in
+		 * every cycle under load, and this SQLite grows a file by writing
+		 * a byte into each new 4 KiB block, ~3,000 pwrite(2) a second
+		 * (strace). Only a transaction bigger than the cap shrinks it.
+		 */
+		if (conn_exec(db->writer, "PRAGMA journal_size_limit=167772160") != SQLITE_OK) {
 			snprintf(err, errlen, "cannot configure database %s", path);
 			goto fail;
 		}
@@ -799,6 +841,7 @@ db_close(struct db *db)
 		pthread_mutex_destroy(&db->pool_lock);
 		pthread_cond_destroy(&db->pool_cond);
 		pthread_mutex_destroy(&db->queue_lock);
+		pthread_mutex_destroy(&db->writer_lock);
 		pthread_cond_destroy(&db->queue_cond);
 		pthread_mutex_destroy(&db->ckpt_lock);
 		pthread_cond_destroy(&db->ckpt_cond);
@@ -900,14 +943,6 @@ db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn *conn, vo
 	return err;
 }
 
-static enum err
-apply_nothing(struct db_conn *conn, void *arg)
-{
-	(void)conn;
-	(void)arg;
-	return ERR_OK;
-}
-
 void
 db_set_clock(struct db *db, int64_t (*now)(void *arg), void *arg)
 {
@@ -916,11 +951,11 @@ db_set_clock(struct db *db, int64_t (*now)(void *arg), void *arg)
 	db->now_arg = arg;
 	pthread_mutex_unlock(&db->queue_lock);
 	/*
-	 * The writer takes the clock with each batch: once a job queued after
-	 * the change has run (or failed: done runs either way), no batch uses
-	 * the old one any more.
+	 * A batch reads the clock under writer_lock: once the lock has been
+	 * free after the change, no batch uses the old one any more.
 	 */
-	db_write_wait(db, apply_nothing, NULL);
+	pthread_mutex_lock(&db->writer_lock);
+	pthread_mutex_unlock(&db->writer_lock);
 }
 
 static enum err

@@ -84,6 +84,14 @@ struct db_job {
 /* Queues job. Never blocks on the database. */
 void db_write_submit(struct db *db, struct db_job *job);
 
+/*
+ * Runs jobs (linked by next) on the calling thread, in batches as the
+ * writer thread would, and calls each one's done before it returns. For an
+ * event loop that gathered the writes of one round: they commit together
+ * without a hand-off to the writer thread and back.
+ */
+void db_write_run(struct db *db, struct db_job *jobs);
+
 /* Runs apply in a batch of the writer and waits for its commit; returns its result. */
 enum err db_write_wait(struct db *db, enum err (*apply)(struct db_conn *conn, void *arg),
     void *arg);
