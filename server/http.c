@@ -1,16 +1,20 @@
 /*
  * libmicrohttpd glue.
  *
- * Threading model: a pool of event-loop threads (MHD's internal thread
- * pool, epoll, one thread per core) reads requests and answers every call
- * that only reads, inline: reads use pooled WAL reader connections and never
- * wait on a writer. A call that writes is not run on the event loop: its
- * connection is suspended, the write is queued to the database writer
- * thread, and the connection is resumed when the write's batch is durable.
- * So a slow commit never stalls the other connections of a loop thread, and
- * the writer can commit the writes of many connections in one transaction.
- * Thread-per-connection would need a thread per idle keep-alive client and
- * could not batch any better.
+ * Threading model: one event loop per core, each running a libmicrohttpd
+ * daemon of its own (epoll, driven from our loop_main) on one shared
+ * listening socket. A loop answers every call that only reads inline:
+ * reads use pooled WAL reader connections and never wait on a writer. A
+ * call that writes is gathered instead: the loop lets MHD run over every
+ * connection that is ready, collecting the round's writes, then commits
+ * them together on its own thread (db_write_run: one transaction, group
+ * commit) and answers them on the next pass. The writes of a round wait for
+ * one commit, never for a hand-off: an earlier design suspended each
+ * writing connection, queued the write to a writer thread and resumed the
+ * connection from there, and that hand-off (two epoll_ctl, an eventfd
+ * write and read, a futex wake and the context switches) cost a third of
+ * the CPU of a valid create (perf, issue #7). While one loop commits, the
+ * other reads and parses the next requests: the two overlap on two cores.
  *
  * Slow clients: MHD's connection timeout is an idle timeout that every
  * received byte resets, so a client trickling one byte a second would hold
@@ -31,6 +35,10 @@
 #include <strings.h>
 #include <stdatomic.h>
 #include <pthread.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -46,7 +54,7 @@
 enum phase {
 	PHASE_HEADERS,		/* first call: headers are in, no body yet */
 	PHASE_BODY,		/* receiving the body */
-	PHASE_WAITING,		/* suspended, the write is with the database writer */
+	PHASE_WAITING,		/* the write waits for its round's commit (loop_main) */
 	PHASE_RESUMED,		/* the write is done; build and send the response */
 	PHASE_DELAYED,		/* suspended until an injected delay ends */
 	PHASE_DELAY_DONE,	/* the delay is over; send the response */
@@ -94,8 +102,37 @@ struct http_conn {
  */
 #define HTTP_CONN_MEMORY (32 * 1024)
 
-struct http_server {
+/* One event loop: an MHD daemon of its own, on a dup of the listening socket. */
+struct http_loop {
+	struct http_server *srv;
 	struct MHD_Daemon *mhd;
+	int epfd;		/* the daemon's epoll set and wake_fd, for loop_main to wait on */
+	int wake_fd;		/* an eventfd: http_stop wakes the loop */
+	struct db_job *writes;	/* the writes gathered this round, in arrival order */
+	struct db_job **writes_tail;
+	bool busy;		/* events since the last trim (loop_main) */
+	pthread_t thread;
+	bool started;
+};
+
+#define HTTP_LOOPS_MAX 16
+
+/*
+ * A loop that saw events and then none for this long gives free heap back
+ * (malloc_trim, every thread's arena). main.c keeps glibc from trimming on
+ * each free() under load; without this, the memory of a burst of reads
+ * stayed (RSS 17 MiB against 11 after scripts/bench's loads).
+ */
+#define LOOP_TRIM_QUIET_MS 500
+
+/* What a loop's own epoll set holds (epoll_event.data.u32). */
+enum { LOOP_EV_MHD, LOOP_EV_WAKE };
+
+struct http_server {
+	struct http_loop loops[HTTP_LOOPS_MAX];
+	int nloops;
+	int listen_fd;
+	atomic_bool loops_stopping;
 	struct app *app;
 	int port;
 	int64_t request_timeout_ns;
@@ -106,13 +143,8 @@ struct http_server {
 	bool reaper_stopping;
 	pthread_t reaper;
 	bool reaper_started;
-	/*
-	 * Shutdown must not free a suspended connection that the writer will
-	 * resume: once stopping is set, writes run synchronously, and
-	 * http_stop() waits for the suspended ones to be resumed.
-	 */
+	/* Once set, no response is delayed any more (http_stop). */
 	atomic_bool stopping;
-	atomic_int suspended;
 	pthread_mutex_t timer_lock;
 	pthread_cond_t timer_cond;
 	struct timer *timers;
@@ -121,9 +153,13 @@ struct http_server {
 	bool timer_started;
 };
 
+/* The loop of the calling thread (loop_main sets it): where a write joins its round. */
+static _Thread_local struct http_loop *this_loop;
+
 struct http_req {
 	struct call call;
 	struct http_server *srv;
+	struct http_loop *loop;	/* the loop that runs its connection */
 	struct MHD_Connection *conn;
 	struct http_conn *track;	/* the connection's deadline, or NULL */
 	char *target;
@@ -221,6 +257,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	r->srv = cls;
+	r->loop = this_loop;
 	r->conn = conn;
 	r->track = ci != NULL ? ci->socket_context : NULL;
 	r->target = strdup(uri);
@@ -243,6 +280,23 @@ collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *
 	return MHD_YES;
 }
 
+/*
+ * Wakes loop l (NULL: none) after a connection of its was resumed from
+ * another thread: a daemon without MHD's own thread has no wake-up of its
+ * own, and takes resumed connections up only at its next MHD_run. The
+ * eventfd stays readable until the loop drains it, so a wake that comes
+ * during a pass is not lost.
+ */
+static void
+loop_wake(struct http_loop *l)
+{
+	uint64_t one = 1;
+
+	if (l != NULL && write(l->wake_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so the loop is awake anyway. */
+	}
+}
+
 /* Queues r's resumption at deadline_ns; the caller has suspended r. */
 static void
 timer_add(struct http_server *srv, struct http_req *r, int64_t deadline_ns, struct timer *t)
@@ -257,7 +311,7 @@ timer_add(struct http_server *srv, struct http_req *r, int64_t deadline_ns, stru
 		pthread_mutex_unlock(&srv->timer_lock);
 		r->phase = PHASE_DELAY_DONE;
 		MHD_resume_connection(r->conn);
-		atomic_fetch_sub(&srv->suspended, 1);
+		loop_wake(r->loop);
 		return;
 	}
 	for (p = &srv->timers; *p != NULL && (*p)->deadline_ns <= deadline_ns; p = &(*p)->next)
@@ -284,7 +338,7 @@ timer_main(void *arg)
 			srv->timers = t->next;
 			t->req->phase = PHASE_DELAY_DONE;
 			MHD_resume_connection(t->req->conn);
-			atomic_fetch_sub(&srv->suspended, 1);
+			loop_wake(t->req->loop);
 		}
 		if (srv->timer_stop)
 			break;
@@ -325,7 +379,6 @@ send_response(struct http_req *r)
 	if (r->phase != PHASE_DELAY_DONE && call->delay_ms > 0 && mono_ns() < deadline &&
 	    !atomic_load(&r->srv->stopping)) {
 		r->phase = PHASE_DELAYED;
-		atomic_fetch_add(&r->srv->suspended, 1);
 		MHD_suspend_connection(r->conn);
 		timer_add(r->srv, r, deadline, &r->timer);
 		return MHD_YES;
@@ -360,17 +413,13 @@ send_response(struct http_req *r)
 	return ret;
 }
 
-/* Runs on the database writer thread once the batch is durable. */
+/* Runs on the loop's thread once the round's batch is durable (db_write_run). */
 static void
 on_write_done(struct db_job *job)
 {
 	struct http_req *r = job->arg;
-	struct http_server *srv = r->srv;
 
-	/* Once resumed, the connection's thread may finish and free r at any moment. */
 	r->phase = PHASE_RESUMED;
-	MHD_resume_connection(r->conn);
-	atomic_fetch_sub(&srv->suspended, 1);
 }
 
 static enum err
@@ -459,9 +508,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		dispatch_call(&r->call, r->target);
 		if (r->call.apply == NULL)
 			return send_response(r);
-		atomic_fetch_add(&r->srv->suspended, 1);
-		if (atomic_load(&r->srv->stopping)) {
-			atomic_fetch_sub(&r->srv->suspended, 1);
+		/*
+		 * No response now: MHD keeps the connection in its ready list and
+		 * calls again on the next pass, after loop_main has committed the
+		 * round (PHASE_RESUMED).
+		 */
+		if (this_loop == NULL) {
 			dispatch_finish(&r->call, db_write_wait(r->srv->app->db, apply_call, r));
 			return send_response(r);
 		}
@@ -470,8 +522,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		r->job.bulk = r->call.write_bulk;
 		r->job.done = on_write_done;
 		r->job.arg = r;
-		MHD_suspend_connection(conn);
-		db_write_submit(r->srv->app->db, &r->job);
+		r->job.next = NULL;
+		*this_loop->writes_tail = &r->job;
+		this_loop->writes_tail = &r->job.next;
 		return MHD_YES;
 	case PHASE_RESUMED:
 		dispatch_finish(&r->call, r->job.result);
@@ -617,13 +670,169 @@ connection_limit(void)
 						 : (unsigned)(rl.rlim_cur / 2);
 }
 
+/*
+ * One loop: let MHD handle what is ready, commit the writes that gathered,
+ * and go round again at once to answer them; wait only when nothing is
+ * left to do. The wait is on an epoll set of our own that holds MHD's (it
+ * turns readable while MHD's has events, without taking them) and wake_fd.
+ */
+static void *
+loop_main(void *arg)
+{
+	struct http_loop *l = arg;
+	struct epoll_event ev[2];
+
+	this_loop = l;
+	while (!atomic_load(&l->srv->loops_stopping)) {
+		MHD_UNSIGNED_LONG_LONG ms;
+		int timeout = -1, n;
+
+		MHD_run(l->mhd);
+		if (l->writes != NULL) {
+			struct db_job *writes = l->writes;
+
+			l->writes = NULL;
+			l->writes_tail = &l->writes;
+			db_write_run(l->srv->app->db, writes);
+			continue;
+		}
+		if (MHD_get_timeout(l->mhd, &ms) == MHD_YES)
+			timeout = ms < INT32_MAX ? (int)ms : INT32_MAX;
+		if (timeout == 0)
+			continue;
+		if (l->busy && (timeout < 0 || timeout > LOOP_TRIM_QUIET_MS))
+			timeout = LOOP_TRIM_QUIET_MS;
+		n = epoll_wait(l->epfd, ev, 2, timeout);
+		if (n > 0) {
+			l->busy = true;
+			for (int i = 0; i < n; i++) {
+				uint64_t count;
+
+				/* Drained, or it would keep the set readable. */
+				if (ev[i].data.u32 == LOOP_EV_WAKE &&
+				    read(l->wake_fd, &count, sizeof(count)) < 0) {
+					/* EAGAIN: another thread drained it. */
+				}
+			}
+		} else if (n == 0 && l->busy && timeout == LOOP_TRIM_QUIET_MS) {
+			malloc_trim(0);
+			l->busy = false;
+		}
+	}
+	this_loop = NULL;
+	return NULL;
+}
+
+/* A non-blocking listening socket on addr; -1 with err written on failure. */
+static int
+listen_on(const struct sockaddr_in *addr, int *port, char *err, size_t errlen)
+{
+	struct sockaddr_in bound;
+	socklen_t len = sizeof(bound);
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (const struct sockaddr *)addr, sizeof(*addr)) != 0 || listen(fd, 1024) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&bound, &len) != 0) {
+		char host[INET_ADDRSTRLEN] = "?";
+
+		inet_ntop(AF_INET, &addr->sin_addr, host, sizeof(host));
+		snprintf(err, errlen, "cannot listen on %s:%d (address in use or not local?)", host,
+		    ntohs(addr->sin_port));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(bound.sin_port);
+	return fd;
+}
+
+/* Starts loop l's daemon on a dup of the listening socket, and its thread. */
+static bool
+loop_start(struct http_server *srv, struct http_loop *l, unsigned conn_limit, char *err,
+    size_t errlen)
+{
+	const union MHD_DaemonInfo *info;
+	struct epoll_event mhd_ev = {.events = EPOLLIN, .data.u32 = LOOP_EV_MHD};
+	struct epoll_event wake_ev = {.events = EPOLLIN, .data.u32 = LOOP_EV_WAKE};
+	int fd = fcntl(srv->listen_fd, F_DUPFD_CLOEXEC, 0);
+
+	l->srv = srv;
+	l->writes_tail = &l->writes;
+	l->epfd = l->wake_fd = -1;
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot share the listening socket: out of descriptors");
+		return false;
+	}
+	/* The daemon owns fd from here: MHD_stop_daemon closes it. */
+	l->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
+	    NULL, NULL, on_request, srv,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->app->cfg->request_timeout_s,
+	    MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+	    MHD_OPTION_END);
+	if (l->mhd == NULL) {
+		close(fd);
+		snprintf(err, errlen, "cannot start the HTTP server");
+		return false;
+	}
+	info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	if (info == NULL || (l->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (l->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
+	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, info->epoll_fd, &mhd_ev) != 0 ||
+	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->wake_fd, &wake_ev) != 0) {
+		snprintf(err, errlen, "cannot set up an event loop");
+		return false;
+	}
+	if (pthread_create(&l->thread, NULL, loop_main, l) != 0) {
+		snprintf(err, errlen, "cannot start an event-loop thread");
+		return false;
+	}
+	l->started = true;
+	return true;
+}
+
+/* Stops the loops' threads, then their daemons (which close their connections). */
+static void
+loops_stop(struct http_server *srv)
+{
+	atomic_store(&srv->loops_stopping, true);
+	for (int i = 0; i < srv->nloops; i++) {
+		struct http_loop *l = &srv->loops[i];
+
+		if (l->started) {
+			loop_wake(l);
+			pthread_join(l->thread, NULL);
+			l->started = false;
+		}
+	}
+	for (int i = 0; i < srv->nloops; i++) {
+		struct http_loop *l = &srv->loops[i];
+
+		if (l->mhd != NULL)
+			MHD_stop_daemon(l->mhd);
+		if (l->epfd >= 0)
+			close(l->epfd);
+		if (l->wake_fd >= 0)
+			close(l->wake_fd);
+		l->mhd = NULL;
+		l->epfd = l->wake_fd = -1;
+	}
+	srv->nloops = 0;
+}
+
 struct http_server *
 http_start(struct app *app, const char *host, int port, int threads, char *err, size_t errlen)
 {
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	const union MHD_DaemonInfo *info;
 	pthread_condattr_t cattr;
+	unsigned limit;
 
 	if (srv == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -636,6 +845,10 @@ http_start(struct app *app, const char *host, int port, int threads, char *err, 
 		free(srv);
 		return NULL;
 	}
+	if (threads < 1)
+		threads = 1;
+	if (threads > HTTP_LOOPS_MAX)
+		threads = HTTP_LOOPS_MAX;
 	pthread_once(&spare_once, spare_init);
 	srv->app = app;
 	srv->request_timeout_ns = app->cfg->request_timeout_s * 1000000000LL;
@@ -651,41 +864,31 @@ http_start(struct app *app, const char *host, int port, int threads, char *err, 
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
 	pthread_cond_init(&srv->timer_cond, &cattr);
 	pthread_condattr_destroy(&cattr);
+	if ((srv->listen_fd = listen_on(&addr, &srv->port, err, errlen)) < 0)
+		goto fail;
 	if (pthread_create(&srv->timer_thread, NULL, timer_main, srv) != 0) {
 		snprintf(err, errlen, "cannot start the timer thread");
 		goto fail;
 	}
 	srv->timer_started = true;
-	srv->mhd = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-		MHD_USE_ERROR_LOG,
-	    0, NULL, NULL, on_request, srv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg->request_timeout_s,
-	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-	    MHD_OPTION_END);
-	if (srv->mhd == NULL) {
-		snprintf(err, errlen, "cannot listen on %s:%d (address in use or not local?)", host,
-		    port);
-		goto fail;
-	}
+	/* Each daemon counts its own connections: the limit is shared out. */
+	limit = connection_limit() / (unsigned)threads;
+	for (srv->nloops = 0; srv->nloops < threads; srv->nloops++)
+		if (!loop_start(srv, &srv->loops[srv->nloops], limit, err, errlen)) {
+			srv->nloops++;
+			goto fail;
+		}
 	if (pthread_create(&srv->reaper, NULL, reaper_main, srv) != 0) {
 		snprintf(err, errlen, "cannot start the connection reaper thread");
-		MHD_stop_daemon(srv->mhd);
 		goto fail;
 	}
 	srv->reaper_started = true;
-	info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = info != NULL ? info->port : port;
 	return srv;
 fail:
+	loops_stop(srv);
 	timer_destroy(srv);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
 	pthread_mutex_destroy(&srv->conns_lock);
 	pthread_cond_destroy(&srv->reaper_cond);
 	free(srv);
@@ -703,15 +906,12 @@ http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	MHD_socket listener = MHD_quiesce_daemon(srv->mhd);
-
 	atomic_store(&srv->stopping, true);
+	/* Ends every pending delay: the delayed answers go out while the loops still run. */
 	pthread_mutex_lock(&srv->timer_lock);
 	srv->timer_stop = true;
 	pthread_cond_signal(&srv->timer_cond);
 	pthread_mutex_unlock(&srv->timer_lock);
-	while (atomic_load(&srv->suspended) > 0)
-		usleep(1000);
 	if (srv->reaper_started) {
 		pthread_mutex_lock(&srv->conns_lock);
 		srv->reaper_stopping = true;
@@ -719,10 +919,9 @@ http_stop(struct http_server *srv)
 		pthread_mutex_unlock(&srv->conns_lock);
 		pthread_join(srv->reaper, NULL);
 	}
-	MHD_stop_daemon(srv->mhd);
 	timer_destroy(srv);
-	if (listener != MHD_INVALID_SOCKET)
-		close(listener);
+	loops_stop(srv);
+	close(srv->listen_fd);
 	pthread_mutex_destroy(&srv->conns_lock);
 	pthread_cond_destroy(&srv->reaper_cond);
 	free(srv);
