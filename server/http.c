@@ -166,6 +166,8 @@ struct http_req {
 	char *body;
 	size_t body_len, body_cap;
 	bool too_large;
+	/* MHD closed the connection while its write waited in the round (on_completed). */
+	bool orphaned;
 	enum phase phase;
 	struct db_job job;
 	struct timer timer;
@@ -308,10 +310,12 @@ timer_add(struct http_server *srv, struct http_req *r, int64_t deadline_ns, stru
 	pthread_mutex_lock(&srv->timer_lock);
 	if (srv->timer_stop) {
 		/* Shutting down and the timer thread may be gone: no delay. */
+		struct http_loop *l = r->loop;	/* once resumed, r may be freed */
+
 		pthread_mutex_unlock(&srv->timer_lock);
 		r->phase = PHASE_DELAY_DONE;
 		MHD_resume_connection(r->conn);
-		loop_wake(r->loop);
+		loop_wake(l);
 		return;
 	}
 	for (p = &srv->timers; *p != NULL && (*p)->deadline_ns <= deadline_ns; p = &(*p)->next)
@@ -334,11 +338,12 @@ timer_main(void *arg)
 		/* On shutdown every pending delay ends at once, so http_stop need not wait it out. */
 		while (srv->timers != NULL && (srv->timer_stop || srv->timers->deadline_ns <= now)) {
 			struct timer *t = srv->timers;
+			struct http_loop *l = t->req->loop;	/* once resumed, t->req may be freed */
 
 			srv->timers = t->next;
 			t->req->phase = PHASE_DELAY_DONE;
 			MHD_resume_connection(t->req->conn);
-			loop_wake(t->req->loop);
+			loop_wake(l);
 		}
 		if (srv->timer_stop)
 			break;
@@ -420,6 +425,14 @@ on_write_done(struct db_job *job)
 	struct http_req *r = job->arg;
 
 	r->phase = PHASE_RESUMED;
+	if (r->orphaned) {
+		/* Its client is gone: finish and account for the call as if it were sent. */
+		dispatch_finish(&r->call, job->result);
+		dispatch_answered(&r->call, mono_ns() - r->call.started_ns);
+		call_finish(&r->call);
+		free(r->target);
+		req_free(r);
+	}
 }
 
 static enum err
@@ -548,6 +561,16 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 	if (r == NULL)
 		return;
+	*req_cls = NULL;
+	/*
+	 * Closed in the pass that gathered its write (a reset right after the
+	 * request): the job is on the loop's list, so r lives on until the
+	 * round's commit has run it (on_write_done frees it).
+	 */
+	if (r->phase == PHASE_WAITING) {
+		r->orphaned = true;
+		return;
+	}
 	/* Keep-alive: the next request has its own time from now on. */
 	if (r->track != NULL)
 		atomic_store(&r->track->deadline_ns, mono_ns() + r->srv->request_timeout_ns);
@@ -556,7 +579,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	call_finish(&r->call);
 	free(r->target);
 	req_free(r);
-	*req_cls = NULL;
 }
 
 /* Stops the timer thread (ending every pending delay) and destroys its lock. */
