@@ -89,8 +89,8 @@ struct reset_counts {
 enum err db_reset(struct db_conn *conn, const char *account, const char *const *keys, size_t nkeys,
                   struct reset_counts *out);
 
-/* Calls fn(arg, state, count) for each state of table "clusters" or "tasks". */
-enum err db_count_states(struct db_conn *conn, const char *table,
+/* Calls fn(arg, state, count) for each state at virtual instant now of table "clusters" or "tasks". */
+enum err db_count_states(struct db_conn *conn, const char *table, int64_t now,
                          void (*fn)(void *arg, const char *state, int64_t count), void *arg);
 
 #endif

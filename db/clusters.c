@@ -57,10 +57,21 @@ static const char SQL_CLUSTER_SET_STATE[] =
     "UPDATE clusters SET state = ?2, settle_state = ?3, settle_ms = ?4, updated_ms = ?5"
     " WHERE cluster_id = ?1";
 
+/*
+ * A transition that has come due is written back with the change (all of
+ * SET reads the old row), so that updated_ms is the modification's time.
+ */
 static const char SQL_CLUSTER_MODIFY[] =
-    "UPDATE clusters SET name = ?2, spec = ?3, updated_ms = ?4 WHERE cluster_id = ?1";
+    "UPDATE clusters SET name = ?2, spec = ?3, updated_ms = ?4,"
+    " state = CASE WHEN settle_ms <= ?4 THEN settle_state ELSE state END,"
+    " settle_state = CASE WHEN settle_ms <= ?4 THEN NULL ELSE settle_state END,"
+    " settle_ms = CASE WHEN settle_ms <= ?4 THEN NULL ELSE settle_ms END"
+    " WHERE cluster_id = ?1";
 
 /*
+ * Only the transitions to deleted are written back (schema/004): what a
+ * write reads from the stored state is whether a cluster is deleted.
+ *
  * OR IGNORE: an UPDATE of many rows that may abort on a constraint keeps a
  * statement journal, a copy of every page it changes (in memory: temp_store),
  * even outside a savepoint; one that cannot abort needs none. A settle
@@ -69,24 +80,24 @@ static const char SQL_CLUSTER_MODIFY[] =
  */
 static const char SQL_SETTLE_CLUSTERS[] =
     "UPDATE OR IGNORE clusters SET state = settle_state, updated_ms = settle_ms,"
-    " settle_state = NULL, settle_ms = NULL WHERE settle_ms <= ?1";
+    " settle_state = NULL, settle_ms = NULL WHERE settle_state = 'deleted' AND settle_ms <= ?1";
 
 /*
- * A task with a pending transition belongs to a cluster with one at the
- * same instant (a create or delete task ends when its cluster's transition
- * does; a modify task is done at once), so the due tasks are found through
- * the due clusters (clusters_settle, then tasks_by_cluster) and tasks need
- * no settle index of their own (schema/003). Runs before the clusters'
- * settle, which clears what it looks up.
+ * A delete task's transition is its cluster's (it ends when the cluster
+ * turns deleted), so the due tasks are found through the due clusters
+ * (clusters_deleting, then tasks_by_cluster); the cluster's create task,
+ * long due, is written back with them. Runs before the clusters' settle,
+ * which clears what it looks up.
  */
 static const char SQL_SETTLE_TASKS[] =
     "UPDATE OR IGNORE tasks SET state = settle_state, updated_ms = settle_ms,"
     " settle_state = NULL, settle_ms = NULL WHERE cluster_id IN"
-    " (SELECT cluster_id FROM clusters WHERE settle_ms <= ?1) AND settle_ms <= ?1";
+    " (SELECT cluster_id FROM clusters WHERE settle_state = 'deleted' AND settle_ms <= ?1)"
+    " AND settle_ms <= ?1";
 
-/* The earliest pending transition left, from the partial index clusters_settle. */
+/* The earliest pending deletion, from the partial index clusters_deleting. */
 static const char SQL_SETTLE_NEXT[] =
-    "SELECT min(settle_ms) FROM clusters WHERE settle_ms IS NOT NULL";
+    "SELECT min(settle_ms) FROM clusters WHERE settle_state = 'deleted'";
 
 static const char SQL_CLUSTER_COUNT_LIVE[] =
     "SELECT count(*) FROM clusters WHERE account = ?1 AND state <> 'deleted'";
@@ -143,8 +154,6 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 	/* A record without a pending transition has none, whatever its times say. */
 	conn_bind_text_static(st, 10, c->settle_state);
 	conn_bind_time(st, 11, c->settle_state != NULL ? c->settle_ms : STORE_NEVER);
-	if (c->settle_state != NULL)
-		conn_note_settle(conn, c->settle_ms);
 	conn_bind_time(st, 12, c->settle_state != NULL ? c->running_ms : STORE_NEVER);
 	conn_bind_text_static(st, 13, c->lb_id != NULL ? c->lb_id : "");
 	conn_bind_time(st, 14, c->lb_id != NULL ? c->lb_from_ms : STORE_NEVER);
@@ -447,8 +456,8 @@ db_cluster_set_state(struct db_conn *conn, const char *cluster_id, const char *s
 	conn_bind_text(st, 2, state);
 	conn_bind_text(st, 3, settle_state);
 	conn_bind_time(st, 4, settle_state != NULL ? settle_ms : STORE_NEVER);
-	if (settle_state != NULL)
-		conn_note_settle(conn, settle_ms);
+	if (settle_state != NULL && strcmp(settle_state, "deleted") == 0)
+		conn_note_deletion(conn, settle_ms);
 	sqlite3_bind_int64(st, 5, updated_ms);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;
@@ -492,12 +501,12 @@ settle(struct db_conn *conn, const char *sql, int64_t now)
 
 /*
  * Every write settles first, and usually nothing is due: the writer keeps
- * the earliest pending instant (conn->next_due) and skips the two UPDATEs
- * before it. Inserts and state changes lower it (conn_note_settle); a
- * rolled-back job forgets it, and the next settle reads it again.
+ * the earliest pending deletion (conn->next_due) and skips the two UPDATEs
+ * before it. A delete lowers it (conn_note_deletion); a rolled-back batch
+ * forgets it, and the next settle reads it again.
  */
 enum err
-db_settle_due(struct db_conn *conn, int64_t now)
+db_settle_deletions(struct db_conn *conn, int64_t now)
 {
 	sqlite3_stmt *st;
 	enum err err;

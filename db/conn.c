@@ -98,7 +98,7 @@ conn_column_time(sqlite3_stmt *st, int column)
 }
 
 void
-conn_note_settle(struct db_conn *conn, int64_t settle_ms)
+conn_note_deletion(struct db_conn *conn, int64_t settle_ms)
 {
 	if (conn->next_due_known && settle_ms < conn->next_due)
 		conn->next_due = settle_ms;

@@ -36,8 +36,8 @@ struct db_conn {
 	bool world_empty;
 	uint64_t world_empty_gen;
 	/*
-	 * The writer's: no cluster or task has a pending transition before
-	 * next_due (db_settle_due), when next_due_known. Inserts lower it; a
+	 * The writer's: no cluster turns deleted before next_due
+	 * (db_settle_deletions), when next_due_known. A delete lowers it; a
 	 * rolled-back job forgets it (it may have undone a settle).
 	 */
 	bool next_due_known;
@@ -96,8 +96,8 @@ int conn_bind_time(sqlite3_stmt *st, int index, int64_t ms);
 /* Reads a time column; NULL reads as INT64_MAX (STORE_NEVER). */
 int64_t conn_column_time(sqlite3_stmt *st, int column);
 
-/* Notes, on the writer, a pending transition at settle_ms (see next_due). */
-void conn_note_settle(struct db_conn *conn, int64_t settle_ms);
+/* Notes, on the writer, a cluster that turns deleted at settle_ms (see next_due). */
+void conn_note_deletion(struct db_conn *conn, int64_t settle_ms);
 
 /* Registers walvfs.c's VFS (once) and returns its name; NULL when it cannot. */
 const char *walvfs_register(void);

@@ -311,9 +311,9 @@ run_batch(struct db *db, struct db_job *batch, const int64_t *settle_at)
 	if (writer_step(w, SQL_BEGIN) != SQLITE_OK)
 		return true;
 	/*
-	 * What has come due is settled here, in the transaction, before any
-	 * job runs: a settle after the clock jumped or after a burst of
-	 * creates changes thousands of clusters, and inside a savepoint (as
+	 * The deletions that have come due are written back here, in the
+	 * transaction, before any job runs: a settle after the clock jumped
+	 * past a burst of deletes changes thousands of clusters, and inside a savepoint (as
 	 * a job's own settle was, before) SQLite keeps a copy of every page it
 	 * changes until the savepoint is released (the statement journal, in
 	 * memory). The jobs' own settles then find nothing due, or the few
@@ -323,7 +323,7 @@ run_batch(struct db *db, struct db_job *batch, const int64_t *settle_at)
 	 */
 	if (settle_at != NULL) {
 		settled = sqlite3_total_changes64(w->sqlite);
-		if (db_settle_due(w, *settle_at) != ERR_OK) {
+		if (db_settle_deletions(w, *settle_at) != ERR_OK) {
 			enum err err = writer_failure(w);
 
 			for (struct db_job *j = batch; j != NULL; j = j->next)
@@ -346,7 +346,7 @@ run_batch(struct db *db, struct db_job *batch, const int64_t *settle_at)
 	 * back, the jobs before it fail as if the commit had failed (their
 	 * done handles that already), and the jobs after it, which have not
 	 * run, run in a batch of their own. A job's own settle does not count
-	 * as its change (db_settle_due moves job_changes past it): keeping it
+	 * as its change (db_settle_deletions moves job_changes past it): keeping it
 	 * is always right.
 	 */
 	for (struct db_job *j = batch; j != NULL; j = j->next) {

@@ -58,7 +58,7 @@ void db_reader_release(struct db *db, struct db_conn *conn);
 /*
  * A queued write. apply runs on the writer thread inside the batch's
  * transaction. When it returns anything but ERR_OK having changed no row
- * (besides its own db_settle_due), the batch goes on; when it fails after
+ * (besides its own db_settle_deletions), the batch goes on; when it fails after
  * changing rows, the batch's transaction is rolled back, the jobs before
  * it fail as if the commit had failed, and the jobs after it run in a
  * batch of their own (db.c says why: no savepoint per job). done runs on
@@ -106,7 +106,7 @@ enum err db_write_nested(struct db_conn *conn, enum err (*apply)(struct db_conn 
 
 /*
  * Gives the writer the virtual clock: before the jobs of each batch run,
- * it settles what is due at now(arg) (db_settle_due) in the batch's
+ * it writes back the deletions due at now(arg) (db_settle_deletions) in the batch's
  * transaction. now must be safe to call on the writer thread and never go
  * back. NULL stops it; the call returns once the writer no longer uses
  * the old clock, so that it may then be destroyed.

@@ -28,10 +28,13 @@ static const char SQL_RESET_ACCOUNT_FAULTS[] =
     "DELETE FROM faults WHERE json_extract(rule, '$.match.account') = ?1";
 static const char SQL_RESET_ACCOUNT_NONCES[] = "DELETE FROM nonces WHERE access_key_id = ?1";
 
+/* By the state at ?1: most transitions stay pending in the rows (schema/004). */
 static const char SQL_COUNT_CLUSTERS[] =
-    "SELECT state, count(*) FROM clusters GROUP BY state ORDER BY state";
+    "SELECT CASE WHEN settle_ms <= ?1 THEN settle_state ELSE state END AS s, count(*)"
+    " FROM clusters GROUP BY s ORDER BY s";
 static const char SQL_COUNT_TASKS[] =
-    "SELECT state, count(*) FROM tasks GROUP BY state ORDER BY state";
+    "SELECT CASE WHEN settle_ms <= ?1 THEN settle_state ELSE state END AS s, count(*)"
+    " FROM tasks GROUP BY s ORDER BY s";
 
 /* Runs one DELETE with ?1 bound to text (when not NULL) and adds its changes to *count. */
 static enum err
@@ -91,7 +94,7 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 }
 
 enum err
-db_count_states(struct db_conn *conn, const char *table,
+db_count_states(struct db_conn *conn, const char *table, int64_t now,
                 void (*fn)(void *arg, const char *state, int64_t count), void *arg)
 {
 	sqlite3_stmt *st;
@@ -106,6 +109,7 @@ db_count_states(struct db_conn *conn, const char *table,
 		return ERR_INTERNAL;
 	if (st == NULL)
 		return ERR_INTERNAL;
+	sqlite3_bind_int64(st, 1, now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
 	if (rc == SQLITE_DONE)

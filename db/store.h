@@ -107,11 +107,14 @@ enum err db_cluster_name_live(struct db_conn *conn, const char *account, const c
     bool *exists);
 
 /*
- * Settles every cluster and task whose pending transition is due at now:
- * state becomes settle_state and updated_ms the transition's instant.
- * Writer only. Idempotent, and safe whenever now never goes backwards.
+ * Writes back the transitions to deleted that are due at now, with their
+ * clusters' tasks: state becomes settle_state and updated_ms the
+ * transition's instant. Other transitions stay pending: reads compute the
+ * state at their instant, and writes only read whether a cluster is
+ * deleted (schema/004). Writer only. Idempotent, and safe whenever now
+ * never goes backwards.
  */
-enum err db_settle_due(struct db_conn *conn, int64_t now);
+enum err db_settle_deletions(struct db_conn *conn, int64_t now);
 
 /*
  * One page of f's clusters that are not deleted at now, newest first

@@ -60,8 +60,6 @@ db_task_insert(struct db_conn *conn, const struct task_rec *t)
 	conn_bind_text_static(st, 9, t->plan != NULL ? t->plan : "{}");
 	conn_bind_text_static(st, 10, t->settle_state);
 	conn_bind_time(st, 11, t->settle_state != NULL ? t->settle_ms : STORE_NEVER);
-	if (t->settle_state != NULL)
-		conn_note_settle(conn, t->settle_ms);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;
 	sqlite3_reset(st);

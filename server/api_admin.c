@@ -511,12 +511,13 @@ api_admin_metrics(struct call *call)
 {
 	struct gauge_set clusters = {0}, tasks = {0};
 	struct db_conn *conn = db_reader_acquire(call->app->db);
+	int64_t now = clock_now(&call->app->clock);
 	enum err err;
 	char *text;
 
-	err = db_count_states(conn, "clusters", add_gauge, &clusters);
+	err = db_count_states(conn, "clusters", now, add_gauge, &clusters);
 	if (err == ERR_OK)
-		err = db_count_states(conn, "tasks", add_gauge, &tasks);
+		err = db_count_states(conn, "tasks", now, add_gauge, &tasks);
 	db_reader_release(call->app->db, conn);
 	if (err != ERR_OK) {
 		call_reply_error(call, err, NULL, NULL);

@@ -82,7 +82,7 @@ clock_apply(struct db_conn *conn, struct call *call)
 		return err;
 	clock_set(clk, &rec);
 	ch->result = rec;
-	return db_settle_due(conn, clock_now(clk));
+	return db_settle_deletions(conn, clock_now(clk));
 }
 
 static void

@@ -112,7 +112,7 @@ create_apply(struct db_conn *conn, struct call *call)
 	enum err err;
 
 	/* A cluster whose delete task has ended frees its name and CIDR: settle before looking. */
-	if ((err = db_settle_due(conn, clock_now(&call->app->clock))) != ERR_OK)
+	if ((err = db_settle_deletions(conn, clock_now(&call->app->clock))) != ERR_OK)
 		return err;
 	/* create-cluster.md section 6. The writer runs one job at a time: checks and insert are atomic. */
 	if ((err = stateful_check(conn, call->account, &facts, &st->stateful)) != ERR_OK)
@@ -243,8 +243,6 @@ api_describe_cluster(struct call *call)
 
 
 	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
-	if (err == ERR_OK && c->settle_state != NULL && c->settle_ms <= now)
-		provision_settle_soon(call->app, now);
 	if (err == ERR_OK && strcmp(view_cluster_state(c, now), "deleted") == 0)
 		err = ERR_CLUSTER_NOT_FOUND;
 	if (err == ERR_OK)

@@ -80,8 +80,6 @@ api_cluster_find(struct call *call, int64_t now, struct cluster_rec **out)
 
 	err = db_cluster_get(conn, call->account, call->req.params[0], &c);
 	db_reader_release(call->app->db, conn);
-	if (err == ERR_OK && c->settle_state != NULL && c->settle_ms <= now)
-		provision_settle_soon(call->app, now);
 	if (err == ERR_OK && strcmp(view_cluster_state(c, now), "deleted") == 0) {
 		cluster_rec_free(c);
 		return ERR_CLUSTER_NOT_FOUND;
@@ -108,9 +106,6 @@ clusters_array(struct call *call, struct cluster_rec **v, size_t n, int64_t now)
 	for (size_t i = 0; array != NULL && i < n; i++) {
 		cJSON *item = view_cluster(v[i], now, v[i]->size);
 
-		if (v[i]->settle_state != NULL && v[i]->settle_ms <= now)
-			provision_settle_soon(call->app, now);
-
 		if (item == NULL) {
 			cJSON_Delete(array);
 			return NULL;
@@ -125,7 +120,6 @@ struct page_walk {
 	struct viewcache *cache;
 	struct jsonw *w;
 	int64_t now;
-	bool settle_due;	/* a shown cluster has a transition due */
 };
 
 /* Writes one cluster of the page as an array member; false when it cannot be shown. */
@@ -134,8 +128,6 @@ page_cluster(const struct cluster_rec *c, void *arg)
 {
 	struct page_walk *pw = arg;
 
-	if (c->settle_state != NULL && c->settle_ms <= pw->now)
-		pw->settle_due = true;
 	return viewcache_write(pw->cache, pw->w, c, pw->now, c->size);
 }
 
@@ -170,8 +162,6 @@ reply_page(struct call *call, const struct cluster_filter *f)
 	err = db_cluster_list_each(conn, f, pw.now, (page - 1) * size, size, page_cluster, &pw,
 	    &total);
 	db_reader_release(call->app->db, conn);
-	if (pw.settle_due)
-		provision_settle_soon(call->app, pw.now);
 	if (err != ERR_OK) {
 		jsonw_finish_free(&w);
 		call_reply_error(call, err, NULL, NULL);

@@ -125,7 +125,7 @@ delete_apply(struct db_conn *conn, struct call *call)
 	};
 	enum err err;
 
-	if ((err = db_settle_due(conn, req.now)) != ERR_OK)
+	if ((err = db_settle_deletions(conn, req.now)) != ERR_OK)
 		return err;
 	return provision_delete(conn, &req);
 }
@@ -497,7 +497,7 @@ modify_apply(struct db_conn *conn, struct call *call)
 	bool taken;
 	enum err err;
 
-	if ((err = db_settle_due(conn, now)) != ERR_OK ||
+	if ((err = db_settle_deletions(conn, now)) != ERR_OK ||
 	    (err = db_cluster_get(conn, call->account, call->req.params[0], &c)) != ERR_OK)
 		goto done;
 	state = view_cluster_state(c, now);

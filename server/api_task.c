@@ -35,8 +35,6 @@ api_describe_task(struct call *call)
 	err = db_task_get(conn, call->account, call->req.params[0], &t);
 	db_reader_release(call->app->db, conn);
 	now = clock_now(&call->app->clock);
-	if (err == ERR_OK && t->settle_state != NULL && t->settle_ms <= now)
-		provision_settle_soon(call->app, now);
 	if (err != ERR_OK)
 		call_reply_error(call, err, NULL, NULL);
 	else

@@ -26,7 +26,6 @@ struct app {
 	struct db *db;
 	struct vclock clock;
 	atomic_bool ready;	/* database migrated and listener bound */
-	atomic_bool settle_queued;	/* a read-triggered settle is queued (provision.c) */
 	struct journal *journal;	/* the request journal (journal.h) */
 	struct faults *faults;	/* fault rules (faults.h) */
 	struct metrics *metrics;	/* request counters (metrics.h) */

@@ -50,8 +50,8 @@ clock_boot_apply(struct db_conn *conn, void *arg)
 		clock_rescale(&boot->rec, real, boot->scale);
 	if ((err = db_clock_save(conn, &boot->rec)) != ERR_OK)
 		return err;
-	/* Write back what became due while the daemon was down (reads would compute it anyway). */
-	return db_settle_due(conn, clock_virtual_at(&boot->rec, real));
+	/* Write back the deletions that came due while the daemon was down (names, CIDRs, counts). */
+	return db_settle_deletions(conn, clock_virtual_at(&boot->rec, real));
 }
 
 static int

@@ -222,49 +222,6 @@ done:
 	return err;
 }
 
-struct settle_job {
-	struct db_job job;
-	struct app *app;
-	int64_t now;
-};
-
-static enum err
-settle_apply(struct db_conn *conn, void *arg)
-{
-	struct settle_job *s = arg;
-
-	return db_settle_due(conn, s->now);
-}
-
-/* Runs on the writer after the commit: the job is ours to free. */
-static void
-settle_done(struct db_job *job)
-{
-	struct settle_job *s = job->arg;
-
-	atomic_store(&s->app->settle_queued, false);
-	free(s);
-}
-
-void
-provision_settle_soon(struct app *app, int64_t now)
-{
-	struct settle_job *s;
-
-	if (atomic_exchange(&app->settle_queued, true))
-		return;
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		atomic_store(&app->settle_queued, false);
-		return;
-	}
-	s->app = app;
-	s->now = now;
-	s->job.apply = settle_apply;
-	s->job.done = settle_done;
-	s->job.arg = s;
-	db_write_submit(app->db, &s->job);
-}
-
 static int64_t
 app_now(void *arg)
 {

@@ -53,16 +53,9 @@ enum err provision_delete(struct db_conn *conn, const struct provision_delete_re
 struct app;
 
 /*
- * Called by a read that saw a due transition (settle_ms <= now) still
- * unsettled: queues one db_settle_due(now) on the writer, unless one is
- * already queued, and returns at once. Reads never depend on it; it keeps
- * the stored states current for whoever reads the tables directly.
- */
-void provision_settle_soon(struct app *app, int64_t now);
-
-/*
- * From provision_start until provision_stop, the writer settles what is
- * due at app's virtual clock before each batch's jobs run (db_set_clock),
+ * From provision_start until provision_stop, the writer writes back the
+ * deletions due at app's virtual clock before each batch's jobs run
+ * (db_set_clock, db_settle_deletions),
  * so that no job's savepoint holds a large settle. provision_stop returns
  * once the writer no longer reads the clock; call it before clock_finish.
  */

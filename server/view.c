@@ -699,13 +699,15 @@ write_times(struct jsonw *w, int64_t created_ms, int64_t updated_ms)
 	put_time(w, when);
 }
 
-/* The shape of a task whose plan does not parse: only what the row says. */
+/* The shape of a task whose plan does not parse: only what the row says at now. */
 static void
-task_unplanned(struct jsonw *w, const struct task_rec *t)
+task_unplanned(struct jsonw *w, const struct task_rec *t, int64_t now)
 {
+	bool due = t->settle_state != NULL && t->settle_ms <= now;
+
 	JSONW_RAW(w, ",\"state\":");
-	jsonw_quoted(w, t->state);
-	write_times(w, t->created_ms, t->updated_ms);
+	jsonw_quoted(w, due ? t->settle_state : t->state);
+	write_times(w, t->created_ms, due ? t->settle_ms : t->updated_ms);
 	JSONW_RAW(w, ",\"current_stage\":\"\",\"stages\":[],\"events\":[],\"task_result\":[]");
 	write_error(w, "", "");
 }
@@ -816,7 +818,7 @@ view_task_write(struct jsonw *w, const struct task_rec *t, int64_t now)
 	JSONW_RAW(w, ",\"type\":\"cluster\"}");
 	write_parameters(w, t->parameters);
 	if (!lifecycle_plan_parse(t->plan, &plan)) {
-		task_unplanned(w, t);
+		task_unplanned(w, t, now);
 		JSONW_RAW(w, "}");
 		return;
 	}

@@ -1,9 +1,10 @@
-// One write that settles thousands of clusters at once: on a frozen clock 3,000 creations
-// are made, the clock jumps past their end, and the next create settles them all inside
-// its own job. That job's statement journal is megabytes; a spill threshold that made
-// SQLite write it in 2 MiB chunks turned it into SQLITE_FULL (507) on a disk with room.
-// The create must succeed, every cluster must read as running, and the daemon's memory
-// must come back down once it is idle.
+// One write that settles thousands of clusters at once: on a frozen clock 3,000 clusters
+// are created and deleted, the clock jumps past the deletions' end, and the next create
+// writes them all back (the turns to deleted are the transitions writes depend on: names,
+// CIDRs, --max-clusters) inside its batch. Such a settle's statement journal is megabytes;
+// a spill threshold that made SQLite write it in 2 MiB chunks turned it into SQLITE_FULL
+// (507) on a disk with room. The create must succeed, the deleted clusters must be gone
+// from the list and their names free, and the daemon's memory must come back down once idle.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,16 +24,21 @@ await run(async (tap) => {
   const daemon = await startDaemon(bin, ['--db', join(dir, 'settle.db')]);
   try {
     await request(daemon, 'POST', '/_mock/clock', { frozen: true });
-    const codes = await pool(N, 16, async (i) =>
-      (await request(daemon, 'POST', '/clusters', clusterBody(`settle-${i}`))).status);
-    tap.equal(codes.filter((c) => c === 200).length, N, `${N} creates on a frozen clock`);
+    const made = await pool(N, 16, async (i) =>
+      (await request(daemon, 'POST', '/clusters', clusterBody(`settle-${i}`))).json);
+    tap.equal(made.filter((c) => c && c.cluster_id).length, N, `${N} creates on a frozen clock`);
     await request(daemon, 'POST', '/_mock/clock', { advance_seconds: 3600 });
-    const r = await request(daemon, 'POST', '/clusters', clusterBody('settle-trigger'));
-    tap.equal(r.status, 200, `the create that settles ${N} clusters in one job succeeds`);
+    const deletes = await pool(N, 16, async (i) =>
+      (await request(daemon, 'DELETE', `/clusters/${made[i].cluster_id}`)).status);
+    tap.equal(deletes.filter((c) => c === 202).length, N, `${N} deletes of the running clusters`);
+    await request(daemon, 'POST', '/_mock/clock', { advance_seconds: 3600 });
+    const r = await request(daemon, 'POST', '/clusters', clusterBody('settle-0'));
+    tap.equal(r.status, 200, `the create that settles ${N} deletions in one batch succeeds, reusing a freed name`);
     const list = await request(daemon, 'GET', '/api/v1/clusters?page_size=100');
-    tap.ok(list.json.clusters.every((c) => c.name === 'settle-trigger' || c.state === 'running'),
-      'the settled clusters read as running');
-    tap.equal(list.json.page_info.total_count, N + 1, 'and all are counted');
+    tap.equal(list.json.page_info.total_count, 1, 'only the new cluster is listed');
+    const metrics = await request(daemon, 'GET', '/_mock/metrics');
+    const deleted = metrics.text.match(/^ackmock_clusters\{state="deleted"\} (\d+)$/m);
+    tap.equal(deleted && Number(deleted[1]), N, 'the metrics count the deleted clusters');
     // Idle for a moment: the writer gives the journal's memory back.
     await new Promise((res) => setTimeout(res, 1500));
     // Under AddressSanitizer (scripts/test sets ASAN_OPTIONS) freed memory waits in its

@@ -7,7 +7,8 @@
 //   - PRAGMA integrity_check is ok, no foreign key is broken, and deleting a
 //     cluster still cascades to its tasks and nodes (002 rebuilt those tables);
 //   - the rebuilt CHECKs still refuse a state the lifecycle does not know;
-//   - the indexes are 003's (ascending lists, a whole name index, no tasks_settle).
+//   - the indexes are 003's and 004's (ascending lists, a whole name index, no tasks_settle,
+//     a partial index of the pending deletions instead of every pending transition).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,12 +94,12 @@ DETACH m;`);
       } finally {
         tap.equal(await daemon.stop(), 0, 'the migrating daemon stops');
       }
-      tap.ok(Number(sql(old, 'PRAGMA user_version')) >= 3, `the schema-${version} database is migrated`);
+      tap.ok(Number(sql(old, 'PRAGMA user_version')) >= 4, `the schema-${version} database is migrated`);
       tap.equal(sql(old, "SELECT group_concat(name || ':' || (sql LIKE '%DESC%') || (sql LIKE '%WHERE%'), ' ')"
         + " FROM (SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
         + " AND tbl_name IN ('clusters', 'tasks') ORDER BY name)"),
-        'clusters_by_account:00 clusters_by_name:00 clusters_settle:01 tasks_by_cluster:00',
-        'the indexes are ascending, the name index whole, and tasks_settle gone');
+        'clusters_by_account:00 clusters_by_name:00 clusters_deleting:01 tasks_by_cluster:00',
+        'the indexes are ascending, the name index whole, tasks_settle gone, and only deletions indexed');
       tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
       tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
       tap.equal(Number(sql(old, 'SELECT count(*) FROM journal')), journalBefore + 3 * 3 + 2,
