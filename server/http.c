@@ -2,8 +2,9 @@
  * libmicrohttpd glue.
  *
  * Threading model: one event loop per core, each running a libmicrohttpd
- * daemon of its own (epoll, driven from our loop_main) on one shared
- * listening socket. A loop answers every call that only reads inline:
+ * daemon of its own (epoll, driven from our loop_main); the loops accept
+ * from one listening socket and deal the connections out in turn
+ * (loop_accept). A loop answers every call that only reads inline:
  * reads use pooled WAL reader connections and never wait on a writer. A
  * call that writes is gathered instead: the loop lets MHD run over every
  * connection that is ready, collecting the round's writes, then commits
