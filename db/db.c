@@ -622,6 +622,17 @@ db_write_run(struct db *db, struct db_job *jobs)
 	pthread_mutex_unlock(&db->writer_lock);
 }
 
+bool
+db_write_try_run(struct db *db, struct db_job *jobs)
+{
+	if (pthread_mutex_trylock(&db->writer_lock) != 0)
+		return false;
+	while (jobs != NULL)
+		writer_batch(db, take_batch(&jobs));
+	pthread_mutex_unlock(&db->writer_lock);
+	return true;
+}
+
 /* The writer's update hook: notes a change to the clusters table (see struct db_conn). */
 static void
 on_update(void *arg, int op, const char *schema, const char *table, sqlite3_int64 rowid)

@@ -92,6 +92,9 @@ void db_write_submit(struct db *db, struct db_job *job);
  */
 void db_write_run(struct db *db, struct db_job *jobs);
 
+/* db_write_run, unless another thread runs a batch now: then false, and nothing is done. */
+bool db_write_try_run(struct db *db, struct db_job *jobs);
+
 /* Runs apply in a batch of the writer and waits for its commit; returns its result. */
 enum err db_write_wait(struct db *db, enum err (*apply)(struct db_conn *conn, void *arg),
     void *arg);

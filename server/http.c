@@ -774,11 +774,56 @@ loop_accept(struct http_loop *l)
 	}
 }
 
+/* Handles what loop_main's own epoll set reported besides MHD's events. */
+static void
+loop_events(struct http_loop *l, const struct epoll_event *ev, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t count;
+
+		if (ev[i].data.u32 == LOOP_EV_LISTEN) {
+			loop_accept(l);
+		} else if (ev[i].data.u32 == LOOP_EV_WAKE) {
+			/* Drained, or it would keep the set readable. */
+			if (read(l->wake_fd, &count, sizeof(count)) < 0) {
+				/* EAGAIN: drained already. */
+			}
+			loop_take_inbox(l);
+		}
+	}
+}
+
+/*
+ * Commits the round's writes. While the other loop holds the writer,
+ * this one reads what has arrived since into the same round (a bigger
+ * batch) instead of waiting; it waits only with nothing new to read.
+ * Returns false when it went back for more (the round is still open).
+ */
+static bool
+loop_commit(struct http_loop *l)
+{
+	struct db *db = l->srv->app->db;
+	struct epoll_event ev[3];
+	int n;
+
+	if (!db_write_try_run(db, l->writes)) {
+		if ((n = epoll_wait(l->epfd, ev, 3, 0)) > 0) {
+			loop_events(l, ev, n);
+			return false;
+		}
+		db_write_run(db, l->writes);
+	}
+	l->writes = NULL;
+	l->writes_tail = &l->writes;
+	return true;
+}
+
 /*
  * One loop: let MHD handle what is ready, commit the writes that gathered,
  * and go round again at once to answer them; wait only when nothing is
  * left to do. The wait is on an epoll set of our own that holds MHD's (it
- * turns readable while MHD's has events, without taking them) and wake_fd.
+ * turns readable while MHD's has events, without taking them), wake_fd
+ * and the listening socket.
  */
 static void *
 loop_main(void *arg)
@@ -793,11 +838,7 @@ loop_main(void *arg)
 
 		MHD_run(l->mhd);
 		if (l->writes != NULL) {
-			struct db_job *writes = l->writes;
-
-			l->writes = NULL;
-			l->writes_tail = &l->writes;
-			db_write_run(l->srv->app->db, writes);
+			loop_commit(l);
 			continue;
 		}
 		if (MHD_get_timeout(l->mhd, &ms) == MHD_YES)
@@ -809,19 +850,7 @@ loop_main(void *arg)
 		n = epoll_wait(l->epfd, ev, 3, timeout);
 		if (n > 0) {
 			l->busy = true;
-			for (int i = 0; i < n; i++) {
-				uint64_t count;
-
-				if (ev[i].data.u32 == LOOP_EV_LISTEN) {
-					loop_accept(l);
-				} else if (ev[i].data.u32 == LOOP_EV_WAKE) {
-					/* Drained, or it would keep the set readable. */
-					if (read(l->wake_fd, &count, sizeof(count)) < 0) {
-						/* EAGAIN: drained already. */
-					}
-					loop_take_inbox(l);
-				}
-			}
+			loop_events(l, ev, n);
 		} else if (n == 0 && l->busy && timeout == LOOP_TRIM_QUIET_MS) {
 			malloc_trim(0);
 			l->busy = false;
