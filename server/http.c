@@ -832,11 +832,21 @@ loop_main(void *arg)
 	struct epoll_event ev[3];
 
 	this_loop = l;
-	while (!atomic_load(&l->srv->loops_stopping)) {
+	for (;;) {
+		/* Read before the pass, so that the answers of the last commit still go out. */
+		bool stopping = atomic_load(&l->srv->loops_stopping);
 		MHD_UNSIGNED_LONG_LONG ms;
 		int timeout = -1, n;
 
 		MHD_run(l->mhd);
+		if (l->writes != NULL && stopping) {
+			/* Gathered in the last pass: committed, as a write once read always is. */
+			db_write_run(l->srv->app->db, l->writes);
+			l->writes = NULL;
+			l->writes_tail = &l->writes;
+		}
+		if (stopping)
+			break;
 		if (l->writes != NULL) {
 			loop_commit(l);
 			continue;
