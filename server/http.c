@@ -832,6 +832,7 @@ loop_main(void *arg)
 	struct epoll_event ev[3];
 
 	this_loop = l;
+	pthread_setname_np(pthread_self(), "ackmock-loop");
 	for (;;) {
 		/* Read before the pass, so that the answers of the last commit still go out. */
 		bool stopping = atomic_load(&l->srv->loops_stopping);
