@@ -429,6 +429,7 @@ checkpointer_main(void *arg)
 {
 	struct db *db = arg;
 
+	pthread_setname_np(pthread_self(), "ackmock-ckpt");
 	for (;;) {
 		pthread_mutex_lock(&db->ckpt_lock);
 		while (!db->ckpt_wanted && !db->ckpt_stopping)
@@ -592,6 +593,7 @@ writer_main(void *arg)
 	bool trim_wanted = false;
 	int64_t last_trim = 0;
 
+	pthread_setname_np(pthread_self(), "ackmock-writer");
 	for (;;) {
 		struct db_job *batch;
 

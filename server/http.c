@@ -350,6 +350,7 @@ timer_main(void *arg)
 {
 	struct http_server *srv = arg;
 
+	pthread_setname_np(pthread_self(), "ackmock-timer");
 	pthread_mutex_lock(&srv->timer_lock);
 	for (;;) {
 		int64_t now = mono_ns();
@@ -664,6 +665,7 @@ reaper_main(void *arg)
 	int64_t period = srv->request_timeout_ns / 10 < 250000000 ? srv->request_timeout_ns / 10
 								 : 250000000;
 
+	pthread_setname_np(pthread_self(), "ackmock-reaper");
 	pthread_mutex_lock(&srv->conns_lock);
 	while (!srv->reaper_stopping) {
 		struct timespec until;
