@@ -796,28 +796,27 @@ loop_events(struct http_loop *l, const struct epoll_event *ev, int n)
 }
 
 /*
- * Commits the round's writes. While the other loop holds the writer,
- * this one reads what has arrived since into the same round (a bigger
- * batch) instead of waiting; it waits only with nothing new to read.
- * Returns false when it went back for more (the round is still open).
+ * Commits the round's writes. While the other loop holds the writer, this
+ * one (when it may) reads what has arrived since into the same round (a
+ * bigger batch) instead of waiting; it waits only with nothing new to
+ * read. The writes stay gathered until they are committed.
  */
-static bool
-loop_commit(struct http_loop *l)
+static void
+loop_commit(struct http_loop *l, bool may_gather)
 {
 	struct db *db = l->srv->app->db;
 	struct epoll_event ev[3];
 	int n;
 
 	if (!db_write_try_run(db, l->writes)) {
-		if ((n = epoll_wait(l->epfd, ev, 3, 0)) > 0) {
+		if (may_gather && (n = epoll_wait(l->epfd, ev, 3, 0)) > 0) {
 			loop_events(l, ev, n);
-			return false;
+			return;
 		}
 		db_write_run(db, l->writes);
 	}
 	l->writes = NULL;
 	l->writes_tail = &l->writes;
-	return true;
 }
 
 /*
@@ -842,18 +841,14 @@ loop_main(void *arg)
 		int timeout = -1, n;
 
 		MHD_run(l->mhd);
-		if (l->writes != NULL && stopping) {
-			/* Gathered in the last pass: committed, as a write once read always is. */
-			db_write_run(l->srv->app->db, l->writes);
-			l->writes = NULL;
-			l->writes_tail = &l->writes;
+		if (l->writes != NULL) {
+			/* Stopping: what the last pass read is committed all the same. */
+			loop_commit(l, !stopping);
+			if (!stopping)
+				continue;
 		}
 		if (stopping)
 			break;
-		if (l->writes != NULL) {
-			loop_commit(l);
-			continue;
-		}
 		if (MHD_get_timeout(l->mhd, &ms) == MHD_YES)
 			timeout = ms < INT32_MAX ? (int)ms : INT32_MAX;
 		if (timeout == 0)
