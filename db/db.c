@@ -615,13 +615,20 @@ writer_main(void *arg)
 	return NULL;
 }
 
+/* Runs jobs in batches and releases writer_lock, which the caller took. */
+static void
+run_jobs_unlock(struct db *db, struct db_job *jobs)
+{
+	while (jobs != NULL)
+		writer_batch(db, take_batch(&jobs));
+	pthread_mutex_unlock(&db->writer_lock);
+}
+
 void
 db_write_run(struct db *db, struct db_job *jobs)
 {
 	pthread_mutex_lock(&db->writer_lock);
-	while (jobs != NULL)
-		writer_batch(db, take_batch(&jobs));
-	pthread_mutex_unlock(&db->writer_lock);
+	run_jobs_unlock(db, jobs);
 }
 
 bool
@@ -629,9 +636,7 @@ db_write_try_run(struct db *db, struct db_job *jobs)
 {
 	if (pthread_mutex_trylock(&db->writer_lock) != 0)
 		return false;
-	while (jobs != NULL)
-		writer_batch(db, take_batch(&jobs));
-	pthread_mutex_unlock(&db->writer_lock);
+	run_jobs_unlock(db, jobs);
 	return true;
 }
 

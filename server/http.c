@@ -172,7 +172,7 @@ struct http_server {
 	bool timer_started;
 };
 
-/* The loop of the calling thread (loop_main sets it): where a write joins its round. */
+/* The loop of the calling thread (loop_main sets it); on_uri gives it to the request. */
 static _Thread_local struct http_loop *this_loop;
 
 struct http_req {
@@ -546,18 +546,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		 * calls again on the next pass, after loop_main has committed the
 		 * round (PHASE_RESUMED).
 		 */
-		if (this_loop == NULL) {
-			dispatch_finish(&r->call, db_write_wait(r->srv->app->db, apply_call, r));
-			return send_response(r);
-		}
 		r->phase = PHASE_WAITING;
 		r->job.apply = apply_call;
 		r->job.bulk = r->call.write_bulk;
 		r->job.done = on_write_done;
 		r->job.arg = r;
 		r->job.next = NULL;
-		*this_loop->writes_tail = &r->job;
-		this_loop->writes_tail = &r->job.next;
+		*r->loop->writes_tail = &r->job;
+		r->loop->writes_tail = &r->job.next;
 		return MHD_YES;
 	case PHASE_RESUMED:
 		dispatch_finish(&r->call, r->job.result);
