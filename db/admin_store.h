@@ -13,7 +13,7 @@
 
 #include "db.h"
 
-/* One journal row. Every string is owned by the record. */
+/* One journal entry. Every string is owned by the record. */
 struct journal_rec {
 	int64_t seq;     /* assigned by the database */
 	int64_t real_ms; /* real time the response was queued */
@@ -38,10 +38,11 @@ struct journal_rec {
 void journal_rec_clear(struct journal_rec *rec);
 
 /*
- * Appends the n records of recs, then evicts the oldest rows past max
- * (max 0 keeps none). *evicted receives the number of rows evicted.
+ * Appends the n records of recs as one chunk (giving each its seq), then
+ * evicts the oldest entries past max (max 0 keeps none). *evicted receives
+ * the number of entries evicted.
  */
-enum err db_journal_append(struct db_conn *conn, const struct journal_rec *recs, size_t n,
+enum err db_journal_append(struct db_conn *conn, struct journal_rec *recs, size_t n,
                            int64_t max, int64_t *evicted);
 
 /* A journal query; NULL strings and a status range of 0..0 match everything. */
@@ -59,6 +60,15 @@ struct journal_filter {
  */
 enum err db_journal_list(struct db_conn *conn, const struct journal_filter *f,
                          struct journal_rec **out, size_t *n);
+
+/* Deletes the entries of account (NULL: all); adds their number to *count. */
+enum err db_journal_reset(struct db_conn *conn, const char *account, int64_t *count);
+
+/*
+ * Packs the rows of the journal table of schemas 1 to 4 into chunks and
+ * drops the table (migration 005); nothing to do without one.
+ */
+enum err db_journal_adopt(struct db_conn *conn);
 
 /* Inserts a fault rule (its JSON text); *id receives its seq. remaining < 0: unlimited. */
 enum err db_fault_insert(struct db_conn *conn, const char *rule, int64_t remaining, int64_t *id);

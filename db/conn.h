@@ -49,11 +49,13 @@ struct db_conn {
 	 */
 	int64_t job_changes;
 	/*
-	 * The writer's: the journal's seq values are known to have no gaps, so
-	 * the ring can be cut by seq arithmetic (db_journal_append). A reset
-	 * (a per-account one leaves gaps) or a failed job clears it.
+	 * The writer's: how many journal entries are stored and the last seq
+	 * given out, when journal_known (db_journal_append). A reset or a
+	 * rolled-back batch clears it.
 	 */
-	bool journal_contiguous;
+	bool journal_known;
+	int64_t journal_total;
+	int64_t journal_last_seq;
 	/*
 	 * A reader's cache of the unfiltered live-cluster count of one account
 	 * (db_cluster_list): right while cluster_gen is gen and the virtual

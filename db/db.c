@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin_store.h"
 #include "conn.h"
 #include "db.h"
 #include "schema.h"
@@ -211,6 +212,12 @@ migrate_locked(struct db_conn *conn, const char *path, int *version, char *err, 
 		if (sqlite3_exec(conn->sqlite, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "migration %s failed: %s", m->name,
 			    sqlite3_errmsg(conn->sqlite));
+			goto fail;
+		}
+		/* 005's data step: the old journal rows, packed in C (journalpack.h). */
+		if (m->number == 5 && db_journal_adopt(conn) != ERR_OK) {
+			snprintf(err, errlen, "migration %s failed: cannot pack the journal: %s",
+			    m->name, sqlite3_errmsg(conn->sqlite));
 			goto fail;
 		}
 		snprintf(bump, sizeof(bump), "PRAGMA user_version=%d", m->number);
@@ -535,13 +542,13 @@ writer_batch(struct db *db, struct db_job *batch)
 		rolled_back = run_batch(db, batch, now != NULL ? &settle_at : NULL);
 	}
 	/*
-	 * A rollback may have undone a settle and journal rows: forget
-	 * next_due and that the journal has no gaps. A job refused before
+	 * A rollback may have undone a settle and journal entries: forget
+	 * next_due and the journal's totals. A job refused before
 	 * it wrote (a name taken) undid nothing, and costs neither.
 	 */
 	if (rolled_back) {
 		db->writer->next_due_known = false;
-		db->writer->journal_contiguous = false;
+		db->writer->journal_known = false;
 	}
 	/* After the commit (or rollback), so no reader caches a count older than it. */
 	if (db->writer->clusters_dirty) {

@@ -13,7 +13,6 @@
 static const char SQL_RESET_NODES[] = "DELETE FROM nodes";
 static const char SQL_RESET_TASKS[] = "DELETE FROM tasks";
 static const char SQL_RESET_CLUSTERS[] = "DELETE FROM clusters";
-static const char SQL_RESET_JOURNAL[] = "DELETE FROM journal";
 static const char SQL_RESET_FAULTS[] = "DELETE FROM faults";
 static const char SQL_RESET_NONCES[] = "DELETE FROM nonces";
 
@@ -23,7 +22,6 @@ static const char SQL_RESET_ACCOUNT_TASKS[] =
     "DELETE FROM tasks WHERE account = ?1 OR cluster_id IN"
     " (SELECT cluster_id FROM clusters WHERE account = ?1)";
 static const char SQL_RESET_ACCOUNT_CLUSTERS[] = "DELETE FROM clusters WHERE account = ?1";
-static const char SQL_RESET_ACCOUNT_JOURNAL[] = "DELETE FROM journal WHERE account = ?1";
 static const char SQL_RESET_ACCOUNT_FAULTS[] =
     "DELETE FROM faults WHERE json_extract(rule, '$.match.account') = ?1";
 static const char SQL_RESET_ACCOUNT_NONCES[] = "DELETE FROM nonces WHERE access_key_id = ?1";
@@ -62,12 +60,11 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 	struct reset_counts c = {0};
 	enum err err;
 
-	conn->journal_contiguous = false;
 	if (account == NULL) {
 		if ((err = run_delete(conn, SQL_RESET_NODES, NULL, &c.nodes)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_TASKS, NULL, &c.tasks)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_CLUSTERS, NULL, &c.clusters)) != ERR_OK ||
-		    (err = run_delete(conn, SQL_RESET_JOURNAL, NULL, &c.journal)) != ERR_OK ||
+		    (err = db_journal_reset(conn, NULL, &c.journal)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_FAULTS, NULL, &c.faults)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_NONCES, NULL, &c.nonces)) != ERR_OK)
 			return err;
@@ -77,7 +74,7 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 	if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NODES, account, &c.nodes)) != ERR_OK ||
 	    (err = run_delete(conn, SQL_RESET_ACCOUNT_TASKS, account, &c.tasks)) != ERR_OK ||
 	    (err = run_delete(conn, SQL_RESET_ACCOUNT_CLUSTERS, account, &c.clusters)) != ERR_OK ||
-	    (err = run_delete(conn, SQL_RESET_ACCOUNT_JOURNAL, account, &c.journal)) != ERR_OK ||
+	    (err = db_journal_reset(conn, account, &c.journal)) != ERR_OK ||
 	    (err = run_delete(conn, SQL_RESET_ACCOUNT_FAULTS, account, &c.faults)) != ERR_OK ||
 	    (err = run_delete(conn, SQL_RESET_ACCOUNT_NONCES, account, &c.nonces)) != ERR_OK)
 		return err;

@@ -66,7 +66,8 @@ await run(async (tap) => {
       tap.equal(await daemon.stop(), 0, 'the daemon that made the rows stops');
     }
     const nodesBefore = Number(sql(made, 'SELECT count(*) FROM nodes'));
-    const journalBefore = Number(sql(made, 'SELECT count(*) FROM journal'));
+    // The old schemas' journal: a row per entry, which migration 005 packs into chunks.
+    const journalBefore = 40;
     tap.ok(nodesBefore > 0, `the running clusters have nodes (${nodesBefore})`);
 
     // The same rows in a database of each older schema.
@@ -79,7 +80,10 @@ INSERT INTO clock SELECT * FROM m.clock;
 INSERT INTO clusters SELECT * FROM m.clusters;
 INSERT INTO tasks SELECT * FROM m.tasks;
 INSERT INTO nodes SELECT * FROM m.nodes;
-INSERT INTO journal SELECT * FROM m.journal;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${journalBefore})
+INSERT INTO journal (seq, real_ms, request_id, account, method, path, operation, status, duration_ms, body)
+SELECT 2 * i, 1700000000000 + i, printf('old-%d', i), 'default', 'POST', '/clusters', 'CreateCluster', 200, 0.5,
+       printf('{"name":"old-%d"}', i) FROM n;
 DETACH m;`);
       tap.equal(sql(old, 'PRAGMA user_version'), String(version), `the old database is at schema ${version}`);
 
@@ -91,10 +95,16 @@ DETACH m;`);
         tap.equal(del.status, 202, 'a migrated cluster can be deleted');
         const r = await request(daemon, 'POST', '/clusters', clusterBody('mig-d'));
         tap.equal(r.status, 200, 'a create after the migration succeeds');
+        const j = await request(daemon, 'GET', '/_mock/requests?limit=1000');
+        const adopted = j.json.requests.filter((e) => e.request_id.startsWith('old-'));
+        tap.equal(adopted.map((e) => [e.seq, e.request_body.name]),
+          Array.from({ length: journalBefore }, (_, k) => [2 * (journalBefore - k), `old-${journalBefore - k}`]),
+          'the old journal rows are listed newest first, with their seq and bodies');
+        tap.ok(j.json.requests[0].seq > 2 * journalBefore, 'new entries are numbered after them');
       } finally {
         tap.equal(await daemon.stop(), 0, 'the migrating daemon stops');
       }
-      tap.ok(Number(sql(old, 'PRAGMA user_version')) >= 4, `the schema-${version} database is migrated`);
+      tap.ok(Number(sql(old, 'PRAGMA user_version')) >= 5, `the schema-${version} database is migrated`);
       tap.equal(sql(old, "SELECT group_concat(name || ':' || (sql LIKE '%DESC%') || (sql LIKE '%WHERE%'), ' ')"
         + " FROM (SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
         + " AND tbl_name IN ('clusters', 'tasks') ORDER BY name)"),
@@ -102,8 +112,10 @@ DETACH m;`);
         'the indexes are ascending, the name index whole, tasks_settle gone, and only deletions indexed');
       tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
       tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
-      tap.equal(Number(sql(old, 'SELECT count(*) FROM journal')), journalBefore + 3 * 3 + 2,
+      tap.equal(Number(sql(old, 'SELECT sum(count) FROM journal_chunks')), journalBefore + 3 * 3 + 2,
         'the journal kept its entries and goes on');
+      tap.equal(sql(old, "SELECT count(*) FROM sqlite_schema WHERE name = 'journal'"), '0',
+        'the old journal table is gone');
       const a = ids[0].cluster_id;
       tap.equal(sql(old, `PRAGMA foreign_keys=ON; DELETE FROM clusters WHERE cluster_id='${a}';
 SELECT (SELECT count(*) FROM tasks WHERE cluster_id='${a}') || ',' ||

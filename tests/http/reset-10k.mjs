@@ -1,6 +1,7 @@
 // POST /_mock/reset answers in milliseconds with 10,000 clusters: a database
 // is migrated by the daemon, filled with sqlite3 (10,000 clusters and tasks,
-// 20,000 nodes, 10,000 journal rows, 1,000 nonces), and reset over HTTP.
+// 20,000 nodes, 10,000 journal rows in schema 4's table, which the next
+// start packs into chunks, 1,000 nonces), and reset over HTTP.
 // The clock row survives. The bound (500 ms; 1500 ms under sanitizers) is
 // generous; the real number is printed in the test name.
 import { execFileSync } from 'node:child_process';
@@ -26,9 +27,16 @@ SELECT printf('T-%024x', seq), cluster_id, account, 'cluster_create', 'success',
 INSERT INTO nodes (cluster_id, instance_id, instance_type, node_name, ip_address, created_ms)
 SELECT cluster_id, printf('i-%020x', seq * 2 + k), 'ecs.g7.large', 'node', '10.0.0.1', created_ms
 FROM clusters, (SELECT 0 AS k UNION ALL SELECT 1);
+-- The journal as schema 4 kept it, a row per entry: the next start packs it (migration 005).
+DROP TABLE journal_chunks;
+CREATE TABLE journal (seq INTEGER PRIMARY KEY, real_ms INTEGER NOT NULL, request_id TEXT NOT NULL,
+  account TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, operation TEXT NOT NULL,
+  status INTEGER NOT NULL, error_code TEXT NOT NULL DEFAULT '', duration_ms REAL NOT NULL,
+  body TEXT NOT NULL DEFAULT '', headers TEXT NOT NULL DEFAULT '{}') STRICT;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${N})
 INSERT INTO journal (real_ms, request_id, account, method, path, operation, status, duration_ms)
 SELECT 1700000000000 + i, printf('%08d', i), 'default', 'GET', '/', 'DescribeClusterDetail', 200, 0.1 FROM n;
+PRAGMA user_version = 4;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
 INSERT INTO nonces (access_key_id, nonce, seen_real_ms) SELECT 'testid', 'n' || i, 1700000000000 FROM n;
 COMMIT;`;
@@ -47,6 +55,11 @@ await run(async (tap) => {
     try {
       // Warm up: Node loads its HTTP client on the first fetch, which is not the daemon's time.
       await request(daemon, 'GET', '/_mock/health');
+      const j = await request(daemon, 'GET', '/_mock/requests?limit=2');
+      tap.equal(j.json.requests.map((e) => [e.seq, e.request_id, e.operation]),
+        [[N, String(N).padStart(8, '0'), 'DescribeClusterDetail'],
+          [N - 1, String(N - 1).padStart(8, '0'), 'DescribeClusterDetail']],
+        'the journal rows of schema 4 were packed with their seq and fields');
       const t0 = process.hrtime.bigint();
       const r = await request(daemon, 'POST', '/_mock/reset');
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;

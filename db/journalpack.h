@@ -1,0 +1,47 @@
+/*
+ * The packed form of a run of journal entries: one journal_chunks row
+ * holds the entries of one flush (db/journal.c).
+ *
+ * Each entry is stored as its difference from the entry before it: the
+ * seq and the time as deltas, and each text as the bytes it shares with
+ * the same text of the previous entry at its start and at its end, plus
+ * what differs in between. Clients send the same request shapes over and
+ * over (a test suite's creates differ in a name), so a CreateCluster entry
+ * of ~550 bytes packs to about 70 (the request id, random, is most of it).
+ * As separate rows, the entries' inserts, evictions and WAL bytes were a
+ * fifth of a create's CPU (issue #7).
+ *
+ * Layout: a version byte (1), then per entry: varint seq delta (from the
+ * chunk's first_seq for the first entry), varint zigzag time delta (from 0
+ * for the first), varint status, the duration as 8 bytes (IEEE 754, little
+ * endian), then the eight texts in journal_rec order (request_id, account,
+ * method, path, operation, error_code, body, headers), each as varint
+ * shared prefix, varint shared suffix, varint length and that many bytes.
+ */
+#ifndef ACKMOCK_JOURNALPACK_H
+#define ACKMOCK_JOURNALPACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "admin_store.h"
+
+/*
+ * Packs recs[0..n), whose seq values ascend from first_seq, into a new
+ * buffer of *len bytes (the caller frees it); NULL when out of memory.
+ * A NULL text packs as "".
+ */
+unsigned char *journalpack_encode(const struct journal_rec *recs, size_t n, int64_t first_seq,
+    size_t *len);
+
+/*
+ * Unpacks a chunk stored with first_seq into a new array of *n records,
+ * oldest first (the caller clears each with journal_rec_clear and frees
+ * the array). False when the data is not a well-formed chunk (nothing is
+ * returned) or memory runs out.
+ */
+bool journalpack_decode(const unsigned char *data, size_t len, int64_t first_seq,
+    struct journal_rec **out, size_t *n);
+
+#endif
