@@ -38,11 +38,12 @@ struct journal_rec {
 void journal_rec_clear(struct journal_rec *rec);
 
 /*
- * Appends the n records of recs as one chunk (giving each its seq), then
+ * Appends a chunk of n entries packed by journalpack_add (len bytes; their
+ * seq deltas 0, then 1), numbering them after the last entry stored, then
  * evicts the oldest entries past max (max 0 keeps none). *evicted receives
  * the number of entries evicted.
  */
-enum err db_journal_append(struct db_conn *conn, struct journal_rec *recs, size_t n,
+enum err db_journal_append(struct db_conn *conn, const unsigned char *data, size_t len, size_t n,
                            int64_t max, int64_t *evicted);
 
 /* A journal query; NULL strings and a status range of 0..0 match everything. */

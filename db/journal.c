@@ -72,22 +72,24 @@ recs_free(struct journal_rec *recs, size_t n)
 	free(recs);
 }
 
-/* Stores recs[0..n) (n > 0, seq ascending) as a new chunk, or over chunk seq when seq > 0. */
+/*
+ * Stores a packed chunk of n entries numbered first_seq to last_seq as a
+ * new row, or over chunk seq when seq > 0.
+ */
 static enum err
-chunk_write(struct db_conn *conn, int64_t seq, const struct journal_rec *recs, size_t n)
+chunk_store(struct db_conn *conn, int64_t seq, const unsigned char *data, size_t len, size_t n,
+    int64_t first_seq, int64_t last_seq)
 {
 	sqlite3_stmt *st = conn_stmt(conn, seq > 0 ? SQL_CHUNK_UPDATE : SQL_CHUNK_INSERT);
 	int first = seq > 0 ? 2 : 1;
-	unsigned char *data;
-	size_t len = 0;
 	enum err err = ERR_INTERNAL;
 
-	if (st == NULL || (data = journalpack_encode(recs, n, recs[0].seq, &len)) == NULL)
+	if (st == NULL)
 		return ERR_INTERNAL;
 	if (seq > 0)
 		sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int64(st, first, recs[0].seq);
-	sqlite3_bind_int64(st, first + 1, recs[n - 1].seq);
+	sqlite3_bind_int64(st, first, first_seq);
+	sqlite3_bind_int64(st, first + 1, last_seq);
 	sqlite3_bind_int64(st, first + 2, (int64_t)n);
 	sqlite3_bind_blob64(st, first + 3, data, len, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
@@ -96,6 +98,20 @@ chunk_write(struct db_conn *conn, int64_t seq, const struct journal_rec *recs, s
 		err = ERR_STORAGE_FULL;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	return err;
+}
+
+/* Packs recs[0..n) (n > 0, seq ascending) and stores them as a new chunk, or over chunk seq. */
+static enum err
+chunk_write(struct db_conn *conn, int64_t seq, const struct journal_rec *recs, size_t n)
+{
+	unsigned char *data;
+	size_t len = 0;
+	enum err err;
+
+	if ((data = journalpack_encode(recs, n, recs[0].seq, &len)) == NULL)
+		return ERR_INTERNAL;
+	err = chunk_store(conn, seq, data, len, n, recs[0].seq, recs[n - 1].seq);
 	free(data);
 	return err;
 }
@@ -191,8 +207,8 @@ journal_evict(struct db_conn *conn, int64_t excess, int64_t *evicted)
 }
 
 enum err
-db_journal_append(struct db_conn *conn, struct journal_rec *recs, size_t n, int64_t max,
-                  int64_t *evicted)
+db_journal_append(struct db_conn *conn, const unsigned char *data, size_t len, size_t n,
+                  int64_t max, int64_t *evicted)
 {
 	enum err err;
 
@@ -201,9 +217,8 @@ db_journal_append(struct db_conn *conn, struct journal_rec *recs, size_t n, int6
 		return ERR_OK;
 	if ((err = journal_totals(conn)) != ERR_OK)
 		return err;
-	for (size_t i = 0; i < n; i++)
-		recs[i].seq = conn->journal_last_seq + 1 + (int64_t)i;
-	if ((err = chunk_write(conn, 0, recs, n)) != ERR_OK)
+	if ((err = chunk_store(conn, 0, data, len, n, conn->journal_last_seq + 1,
+		 conn->journal_last_seq + (int64_t)n)) != ERR_OK)
 		return err;
 	conn->journal_last_seq += (int64_t)n;
 	conn->journal_total += (int64_t)n;

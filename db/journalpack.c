@@ -7,54 +7,34 @@
 #define PACK_VERSION 1
 #define NTEXTS	     8
 
-/* A growing output buffer; failed turns true on the first allocation failure. */
-struct out {
-	unsigned char *data;
-	size_t len, cap;
-	bool failed;
-};
-
+/* Makes room for more bytes in w's buffer. */
 static bool
-out_reserve(struct out *o, size_t more)
+reserve(struct journalpack_writer *w, size_t more)
 {
 	unsigned char *grown;
 	size_t cap;
 
-	if (o->failed)
-		return false;
-	if (o->cap - o->len >= more)
+	if (w->cap - w->len >= more)
 		return true;
-	cap = o->cap != 0 ? o->cap : 1024;
-	while (cap - o->len < more)
+	cap = w->cap != 0 ? w->cap : 1024;
+	while (cap - w->len < more)
 		cap *= 2;
-	if ((grown = realloc(o->data, cap)) == NULL) {
-		o->failed = true;
+	if ((grown = realloc(w->data, cap)) == NULL)
 		return false;
-	}
-	o->data = grown;
-	o->cap = cap;
+	w->data = grown;
+	w->cap = cap;
 	return true;
 }
 
+/* Appends v (room was reserved: at most 10 bytes). */
 static void
-put_varint(struct out *o, uint64_t v)
+put_varint(struct journalpack_writer *w, uint64_t v)
 {
-	if (!out_reserve(o, 10))
-		return;
 	while (v >= 0x80) {
-		o->data[o->len++] = (unsigned char)(v | 0x80);
+		w->data[w->len++] = (unsigned char)(v | 0x80);
 		v >>= 7;
 	}
-	o->data[o->len++] = (unsigned char)v;
-}
-
-static void
-put_bytes(struct out *o, const void *p, size_t n)
-{
-	if (n == 0 || !out_reserve(o, n))
-		return;
-	memcpy(o->data + o->len, p, n);
-	o->len += n;
+	w->data[w->len++] = (unsigned char)v;
 }
 
 static uint64_t
@@ -86,62 +66,128 @@ texts_of(const struct journal_rec *r, const char *t[NTEXTS])
 			t[i] = "";
 }
 
-/* Packs s as its difference from prev (the same text of the previous entry). */
-static void
-put_text(struct out *o, const char *s, size_t len, const char *prev, size_t prevlen)
+/* Packs s (len bytes) as its difference from prev (the same text of the previous entry). */
+static bool
+put_text(struct journalpack_writer *w, const char *s, size_t len, const char *prev,
+    size_t prevlen)
 {
-	size_t prefix = 0, suffix = 0, max = len < prevlen ? len : prevlen;
+	size_t prefix = 0, suffix = 0, max = len < prevlen ? len : prevlen, mid;
 
 	while (prefix < max && s[prefix] == prev[prefix])
 		prefix++;
 	while (suffix < max - prefix && s[len - 1 - suffix] == prev[prevlen - 1 - suffix])
 		suffix++;
-	put_varint(o, prefix);
-	put_varint(o, suffix);
-	put_varint(o, len - prefix - suffix);
-	put_bytes(o, s + prefix, len - prefix - suffix);
+	mid = len - prefix - suffix;
+	if (!reserve(w, 30 + mid))
+		return false;
+	put_varint(w, prefix);
+	put_varint(w, suffix);
+	put_varint(w, mid);
+	memcpy(w->data + w->len, s + prefix, mid);
+	w->len += mid;
+	return true;
+}
+
+bool
+journalpack_add(struct journalpack_writer *w, const struct journal_rec *r, uint64_t seq_delta)
+{
+	const char *t[NTEXTS], *prev[NTEXTS];
+	size_t len[NTEXTS], total = 0, start = w->len;
+	uint64_t bits;
+	char *o;
+
+	texts_of(r, t);
+	for (int k = 0; k < NTEXTS; k++) {
+		len[k] = strlen(t[k]);
+		total += len[k] + 1;
+	}
+	if (w->count == 0 && w->len == 0) {
+		if (!reserve(w, 1))
+			return false;
+		w->data[w->len++] = PACK_VERSION;
+		start = w->len;
+	}
+	if (!reserve(w, 3 * 10 + 8))
+		return false;
+	put_varint(w, seq_delta);
+	put_varint(w, zigzag((int64_t)((uint64_t)r->real_ms - (uint64_t)w->last_real_ms)));
+	put_varint(w, (uint64_t)(uint32_t)r->status);
+	memcpy(&bits, &r->duration_ms, sizeof(bits));
+	for (int b = 0; b < 8; b++)
+		w->data[w->len++] = (unsigned char)(bits >> (8 * b));
+	o = w->prev;
+	for (int k = 0; k < NTEXTS; k++) {
+		prev[k] = w->count > 0 ? o : "";
+		if (w->count > 0)
+			o += w->prevlen[k] + 1;
+		if (!put_text(w, t[k], len[k], prev[k], w->count > 0 ? w->prevlen[k] : 0)) {
+			w->len = start;
+			return false;
+		}
+	}
+	/* Only now may the copy of the last entry change: a failure above leaves w as it was. */
+	if (total > w->prev_cap) {
+		char *grown = realloc(w->prev, total);
+
+		if (grown == NULL) {
+			w->len = start;
+			return false;
+		}
+		w->prev = grown;
+		w->prev_cap = total;
+	}
+	o = w->prev;
+	for (int k = 0; k < NTEXTS; k++) {
+		memcpy(o, t[k], len[k] + 1);
+		o += len[k] + 1;
+		w->prevlen[k] = len[k];
+	}
+	w->last_real_ms = r->real_ms;
+	w->count++;
+	return true;
+}
+
+unsigned char *
+journalpack_take(struct journalpack_writer *w, size_t *len, size_t *count)
+{
+	unsigned char *data = w->count > 0 ? w->data : NULL;
+
+	*len = w->count > 0 ? w->len : 0;
+	*count = w->count;
+	if (data == NULL)
+		free(w->data);
+	w->data = NULL;
+	w->len = w->cap = w->count = 0;
+	w->last_real_ms = 0;
+	return data;
+}
+
+void
+journalpack_writer_free(struct journalpack_writer *w)
+{
+	free(w->data);
+	free(w->prev);
+	*w = (struct journalpack_writer){0};
 }
 
 unsigned char *
 journalpack_encode(const struct journal_rec *recs, size_t n, int64_t first_seq, size_t *len)
 {
-	struct out o = {0};
-	const char *prev[NTEXTS] = {"", "", "", "", "", "", "", ""};
-	size_t prevlen[NTEXTS] = {0};
-	int64_t seq = first_seq, real_ms = 0;
-	unsigned char version = PACK_VERSION;
+	struct journalpack_writer w = {0};
+	unsigned char *data;
+	size_t count;
+	int64_t seq = first_seq;
 
-	put_bytes(&o, &version, 1);
 	for (size_t i = 0; i < n; i++) {
-		const struct journal_rec *r = &recs[i];
-		const char *t[NTEXTS];
-		unsigned char duration[8];
-		uint64_t bits;
-
-		texts_of(r, t);
-		put_varint(&o, (uint64_t)(r->seq - seq));
-		put_varint(&o, zigzag((int64_t)((uint64_t)r->real_ms - (uint64_t)real_ms)));
-		put_varint(&o, (uint64_t)(uint32_t)r->status);
-		memcpy(&bits, &r->duration_ms, sizeof(bits));
-		for (int b = 0; b < 8; b++)
-			duration[b] = (unsigned char)(bits >> (8 * b));
-		put_bytes(&o, duration, sizeof(duration));
-		for (int k = 0; k < NTEXTS; k++) {
-			size_t l = strlen(t[k]);
-
-			put_text(&o, t[k], l, prev[k], prevlen[k]);
-			prev[k] = t[k];
-			prevlen[k] = l;
+		if (!journalpack_add(&w, &recs[i], (uint64_t)(recs[i].seq - seq))) {
+			journalpack_writer_free(&w);
+			return NULL;
 		}
-		seq = r->seq;
-		real_ms = r->real_ms;
+		seq = recs[i].seq;
 	}
-	if (o.failed) {
-		free(o.data);
-		return NULL;
-	}
-	*len = o.len;
-	return o.data;
+	data = journalpack_take(&w, len, &count);
+	journalpack_writer_free(&w);
+	return data;
 }
 
 /* A cursor over a chunk; ok turns false at the first read past its end. */

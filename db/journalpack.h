@@ -28,6 +28,40 @@
 #include "admin_store.h"
 
 /*
+ * A chunk packed entry by entry: the request journal's buffer, which the
+ * flush stores as it is. It keeps a copy of the last entry's texts, to
+ * pack the next one against.
+ */
+struct journalpack_writer {
+	unsigned char *data;
+	size_t len, cap;
+	size_t count;		/* entries packed */
+	int64_t last_real_ms;
+	char *prev;		/* the last entry's texts, each NUL-terminated, in packing order */
+	size_t prev_cap;
+	size_t prevlen[8];
+};
+
+/* An empty writer (all zero) is ready to use. */
+
+/*
+ * Appends r, whose seq follows the last entry's by seq_delta (for the first
+ * entry: its distance from the chunk's first_seq). False when out of
+ * memory: then nothing of r is packed.
+ */
+bool journalpack_add(struct journalpack_writer *w, const struct journal_rec *r,
+    uint64_t seq_delta);
+
+/*
+ * Hands over the packed entries: a buffer of *len bytes holding *count
+ * entries (the caller frees it; NULL when there are none), and empties w.
+ */
+unsigned char *journalpack_take(struct journalpack_writer *w, size_t *len, size_t *count);
+
+/* Frees what w holds. */
+void journalpack_writer_free(struct journalpack_writer *w);
+
+/*
  * Packs recs[0..n), whose seq values ascend from first_seq, into a new
  * buffer of *len bytes (the caller frees it); NULL when out of memory.
  * A NULL text packs as "".

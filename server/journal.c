@@ -18,6 +18,7 @@
 
 #include "admin_store.h"
 #include "journal.h"
+#include "journalpack.h"
 #include "redact.h"
 #include "timefmt.h"
 
@@ -30,8 +31,13 @@ struct journal {
 	int64_t max;
 	pthread_mutex_t lock;
 	pthread_cond_t tick;
-	struct journal_rec *buf; /* a ring of cap entries */
-	size_t head, count, cap;
+	/*
+	 * The entries not yet flushed, packed as the flush stores them
+	 * (journalpack.h): recording an entry is all the copying it gets, and
+	 * the writer thread frees one buffer per flush, not one per entry.
+	 */
+	struct journalpack_writer pack;
+	size_t cap;	/* the newest entries always kept while the writer lags */
 	bool stopping;
 	pthread_t flusher;
 	struct db_job job; /* at most one flush queued at a time */
@@ -65,37 +71,22 @@ enum err
 journal_flush_apply(struct db_conn *conn, void *arg)
 {
 	struct journal *j = arg;
-	struct journal_rec *batch;
-	size_t n;
+	unsigned char *data;
+	size_t len, n;
 	int64_t evicted = 0;
 	enum err err;
 
 	pthread_mutex_lock(&j->lock);
-	n = j->count;
-	if (n == 0) {
-		pthread_mutex_unlock(&j->lock);
-		return ERR_OK;
-	}
-	/* Copy the ring out in order, so the lock is not held while SQLite works. */
-	batch = malloc(n * sizeof(*batch));
-	if (batch == NULL) {
-		pthread_mutex_unlock(&j->lock);
-		return ERR_INTERNAL;
-	}
-	for (size_t i = 0; i < n; i++)
-		batch[i] = j->buf[(j->head + i) % j->cap];
-	j->head = 0;
-	j->count = 0;
+	data = journalpack_take(&j->pack, &len, &n);
 	pthread_mutex_unlock(&j->lock);
-
-	err = db_journal_append(conn, batch, n, j->max, &evicted);
+	if (data == NULL)
+		return ERR_OK;
+	err = db_journal_append(conn, data, len, n, j->max, &evicted);
 	if (err != ERR_OK)
 		fprintf(stderr, "ackmock: journal: cannot write %zu entries; they are lost\n", n);
 	else
 		atomic_fetch_add(&j->evictions, (uint64_t)evicted);
-	for (size_t i = 0; i < n; i++)
-		journal_rec_clear(&batch[i]);
-	free(batch);
+	free(data);
 	return err;
 }
 
@@ -114,7 +105,7 @@ flusher_main(void *arg)
 			deadline.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&j->tick, &j->lock, &deadline);
-		if (j->count > 0 && !j->stopping) {
+		if (j->pack.count > 0 && !j->stopping) {
 			pthread_mutex_unlock(&j->lock);
 			flush_submit(j);
 			pthread_mutex_lock(&j->lock);
@@ -137,10 +128,6 @@ journal_new(struct db *db, int64_t max)
 	j->cap = max < BUFFER_MAX ? (size_t)max : BUFFER_MAX;
 	if (j->cap == 0)
 		j->cap = 1;
-	if ((j->buf = calloc(j->cap, sizeof(*j->buf))) == NULL) {
-		free(j);
-		return NULL;
-	}
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -149,7 +136,6 @@ journal_new(struct db *db, int64_t max)
 	if (pthread_create(&j->flusher, NULL, flusher_main, j) != 0) {
 		pthread_cond_destroy(&j->tick);
 		pthread_mutex_destroy(&j->lock);
-		free(j->buf);
 		free(j);
 		return NULL;
 	}
@@ -173,11 +159,9 @@ journal_free(struct journal *j)
 		nanosleep(&ms, NULL);
 	}
 	db_write_wait(j->db, journal_flush_apply, j);
-	for (size_t i = 0; i < j->count; i++)
-		journal_rec_clear(&j->buf[(j->head + i) % j->cap]);
+	journalpack_writer_free(&j->pack);
 	pthread_cond_destroy(&j->tick);
 	pthread_mutex_destroy(&j->lock);
-	free(j->buf);
 	free(j);
 }
 
@@ -206,6 +190,49 @@ error_code_of(const struct call *call, cJSON **doc)
 		return code->valuestring;
 	/* The table's codes are printable ASCII without '%': redact_text leaves them as they are. */
 	return err_info(resp->err)->code;
+}
+
+/*
+ * Takes the buffered entries out of j->pack, unpacked (the caller holds
+ * j->lock, and clears and frees them); j->pack is left empty. A buffer
+ * that cannot be unpacked (out of memory) is dropped and counted evicted.
+ */
+static bool
+unpack_buffer(struct journal *j, struct journal_rec **recs, size_t *n)
+{
+	size_t len, count;
+	unsigned char *data = journalpack_take(&j->pack, &len, &count);
+	bool ok = data == NULL || journalpack_decode(data, len, 0, recs, n);
+
+	if (data == NULL)
+		*n = 0;
+	if (!ok)
+		atomic_fetch_add(&j->evictions, count);
+	free(data);
+	return ok && data != NULL;
+}
+
+/*
+ * The writer lags by two buffers' worth: keep only the newest keep entries
+ * (under j->lock). Half of them go at once, so that a writer that stays
+ * behind costs one repacking per cap entries, not one per entry.
+ */
+static void
+keep_newest(struct journal *j, size_t keep)
+{
+	struct journal_rec *recs = NULL;
+	size_t n = 0;
+
+	if (!unpack_buffer(j, &recs, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (i + keep < n)
+			atomic_fetch_add(&j->evictions, 1);
+		else
+			journalpack_add(&j->pack, &recs[i], j->pack.count > 0 ? 1 : 0);
+		journal_rec_clear(&recs[i]);
+	}
+	free(recs);
 }
 
 /* The texts of an entry, in the order journal_record lays them out in one block. */
@@ -254,11 +281,7 @@ journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 	text[JT_ERROR_CODE] = error_code_of(call, &doc);
 	text[JT_BODY] = body;
 	text[JT_HEADERS] = headers;
-	/*
-	 * One block for all eight: an entry made eight allocations here and
-	 * eight frees on the writer, a thread that never allocates their like
-	 * (so each free and each malloc missed the thread caches).
-	 */
+	/* One block for all eight, freed once the entry is packed. */
 	for (int i = 0; i < JT__COUNT; i++) {
 		if (text[i] == NULL)
 			text[i] = "";
@@ -278,20 +301,17 @@ journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 		}
 	}
 	pthread_mutex_lock(&j->lock);
-	if (j->count == j->cap) {
-		/* The writer lags by a whole buffer: the oldest entry gives way. */
-		journal_rec_clear(&j->buf[j->head]);
-		j->head = (j->head + 1) % j->cap;
-		j->count--;
+	if (j->pack.count >= 2 * j->cap)
+		keep_newest(j, j->cap);
+	/* Out of memory: the entry is lost, as if evicted. */
+	if (!journalpack_add(&j->pack, &r, j->pack.count > 0 ? 1 : 0))
 		atomic_fetch_add(&j->evictions, 1);
-	}
-	j->buf[(j->head + j->count) % j->cap] = r;
-	j->count++;
-	flush_now = j->count >= FLUSH_AT;
+	flush_now = j->pack.count >= FLUSH_AT;
 	pthread_mutex_unlock(&j->lock);
 	if (flush_now)
 		flush_submit(j);
 done:
+	free(r.strings);
 	cJSON_Delete(doc);
 	free(body);
 	free(headers);
@@ -300,27 +320,22 @@ done:
 size_t
 journal_discard(struct journal *j, const char *account)
 {
-	size_t kept = 0, dropped;
+	struct journal_rec *recs = NULL;
+	size_t n = 0, dropped = 0;
 
 	if (j == NULL)
 		return 0;
 	pthread_mutex_lock(&j->lock);
-	for (size_t i = 0; i < j->count; i++) {
-		struct journal_rec *r = &j->buf[(j->head + i) % j->cap];
-
-		if (account == NULL || strcmp(r->account, account) == 0) {
-			journal_rec_clear(r);
-			continue;
+	if (unpack_buffer(j, &recs, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			if (account != NULL && strcmp(recs[i].account, account) != 0)
+				journalpack_add(&j->pack, &recs[i], j->pack.count > 0 ? 1 : 0);
+			else
+				dropped++;
+			journal_rec_clear(&recs[i]);
 		}
-		/* Slide the kept entries down; kept <= i, so nothing is overwritten unread. */
-		if (kept != i) {
-			j->buf[(j->head + kept) % j->cap] = *r;
-			memset(r, 0, sizeof(*r));
-		}
-		kept++;
+		free(recs);
 	}
-	dropped = j->count - kept;
-	j->count = kept;
 	pthread_mutex_unlock(&j->lock);
 	return dropped;
 }

@@ -27,8 +27,9 @@ void journal_free(struct journal *j);
 
 /*
  * Records the answered call (its response built) that took duration_ns.
- * Copies what it keeps. Never blocks on the database; when the buffer is
- * full, the oldest buffered entry is dropped and counted as evicted.
+ * Packs what it keeps. Never blocks on the database; when the buffer is
+ * full (the writer lags), its oldest half is dropped and counted evicted;
+ * the newest min(max, 8192) entries always stay.
  */
 void journal_record(struct journal *j, const struct call *call, int64_t duration_ns);
 
