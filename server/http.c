@@ -187,6 +187,7 @@ struct http_req {
 	bool too_large;
 	/* MHD closed the connection while its write waited in the round (on_completed). */
 	bool orphaned;
+	char *detached;	/* an orphan's method and headers, copied out of MHD's memory (req_detach) */
 	enum phase phase;
 	struct db_job job;
 	struct timer timer;
@@ -451,6 +452,7 @@ on_write_done(struct db_job *job)
 		dispatch_answered(&r->call, mono_ns() - r->call.started_ns);
 		call_finish(&r->call);
 		free(r->target);
+		free(r->detached);
 		req_free(r);
 	}
 }
@@ -569,6 +571,38 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return MHD_NO;
 }
 
+/*
+ * The method and headers of r point into its connection's memory, which
+ * MHD frees once on_completed returns. An orphan lives on until its round
+ * commits, and is then journaled and logged: copy them into one block it
+ * owns. Out of memory, it is recorded without its headers.
+ */
+static void
+req_detach(struct http_req *r)
+{
+	struct request *q = &r->call.req;
+	const char *method = q->method != NULL ? q->method : "";
+	size_t total = strlen(method) + 1;
+	char *o;
+
+	for (size_t i = 0; i < q->nheaders; i++)
+		total += strlen(q->headers[i].key) + strlen(q->headers[i].value) + 2;
+	if ((r->detached = malloc(total)) == NULL) {
+		q->method = "";
+		q->nheaders = 0;
+		return;
+	}
+	o = r->detached;
+	q->method = strcpy(o, method);
+	o += strlen(o) + 1;
+	for (size_t i = 0; i < q->nheaders; i++) {
+		q->headers[i].key = strcpy(o, q->headers[i].key);
+		o += strlen(o) + 1;
+		q->headers[i].value = strcpy(o, q->headers[i].value);
+		o += strlen(o) + 1;
+	}
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     enum MHD_RequestTerminationCode toe)
@@ -585,6 +619,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	 */
 	if (r->phase == PHASE_WAITING) {
 		r->orphaned = true;
+		req_detach(r);
 		return;
 	}
 	/* Keep-alive: the next request has its own time from now on. */
