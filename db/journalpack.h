@@ -30,7 +30,7 @@
 /*
  * A chunk packed entry by entry: the request journal's buffer, which the
  * flush stores as it is. It keeps a copy of the last entry's texts, to
- * pack the next one against.
+ * pack the next one against. An all-zero writer is empty and ready.
  */
 struct journalpack_writer {
 	unsigned char *data;
@@ -41,8 +41,6 @@ struct journalpack_writer {
 	size_t prev_cap;
 	size_t prevlen[8];
 };
-
-/* An empty writer (all zero) is ready to use. */
 
 /*
  * Appends r, whose seq follows the last entry's by seq_delta (for the first

@@ -257,14 +257,14 @@ journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 	    .duration_ms = (double)duration_ns / 1e6,
 	};
 	const char *text[JT__COUNT];
-	/* What a client sent is escaped (redact_text); ours, and what redact_* wrote, copied. */
+	/* What a client sent is escaped (redact_text); ours, and what redact_* wrote, taken as is. */
 	static const bool escaped[JT__COUNT] = {
 	    [JT_ACCOUNT] = true, [JT_METHOD] = true, [JT_PATH] = true, [JT_ERROR_CODE] = true,
 	};
 	char **field[JT__COUNT] = {&r.request_id, &r.account, &r.method, &r.path, &r.operation,
 	    &r.error_code, &r.body, &r.headers};
 	size_t len[JT__COUNT], total = 0;
-	char *body = NULL, *headers = NULL, *o;
+	char *body = NULL, *headers = NULL, *escapes = NULL, *o;
 	cJSON *doc = NULL;
 	bool flush_now;
 
@@ -281,23 +281,23 @@ journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 	text[JT_ERROR_CODE] = error_code_of(call, &doc);
 	text[JT_BODY] = body;
 	text[JT_HEADERS] = headers;
-	/* One block for all eight, freed once the entry is packed. */
+	/* The escaped texts go into one block; packing copies every text anyway. */
 	for (int i = 0; i < JT__COUNT; i++) {
 		if (text[i] == NULL)
 			text[i] = "";
 		len[i] = strlen(text[i]);
-		total += (escaped[i] ? 3 * len[i] : len[i]) + 1;
+		if (escaped[i])
+			total += 3 * len[i] + 1;
 	}
-	if ((r.strings = malloc(total)) == NULL)
+	if ((escapes = malloc(total)) == NULL)
 		goto done;
-	o = r.strings;
+	o = escapes;
 	for (int i = 0; i < JT__COUNT; i++) {
-		*field[i] = o;
 		if (escaped[i]) {
+			*field[i] = o;
 			o = redact_text_into(o, text[i], len[i]) + 1;
 		} else {
-			memcpy(o, text[i], len[i] + 1);
-			o += len[i] + 1;
+			*field[i] = (char *)text[i];
 		}
 	}
 	pthread_mutex_lock(&j->lock);
@@ -311,7 +311,7 @@ journal_record(struct journal *j, const struct call *call, int64_t duration_ns)
 	if (flush_now)
 		flush_submit(j);
 done:
-	free(r.strings);
+	free(escapes);
 	cJSON_Delete(doc);
 	free(body);
 	free(headers);
