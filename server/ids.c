@@ -81,25 +81,41 @@ ids_request(char out[IDS_REQUEST_LEN])
  * that holds them (the UNIQUE ones, tasks_by_cluster, nodes_by_cluster), so
  * each create dirtied a handful of pages all over the file and added about
  * 16 KiB to the WAL; ids that grow append to the rightmost leaves instead.
- * The rest of the id stays random, so ids remain unguessable and unique.
+ * The rest of the id stays random, so ids remain unguessable.
+ *
+ * No two ids share a stamp (cluster and task ids draw from one counter),
+ * and the stamp is the row's rowid (schema/006): a daemon that starts
+ * while an earlier one's stamps ran ahead of the clock (by a minute after
+ * a 10-second load of creates) starts past them (ids_stamp_floor).
  */
 #define STAMP_DIGITS 12
+
+static atomic_uint_least64_t last_stamp;
+
+void
+ids_stamp_floor(uint64_t floor)
+{
+	uint64_t prev = atomic_load(&last_stamp);
+
+	while (prev < floor && !atomic_compare_exchange_weak(&last_stamp, &prev, floor))
+		;
+}
 
 static void
 hex_stamp(char out[STAMP_DIGITS])
 {
 	static const char hex[] = "0123456789abcdef";
-	static atomic_uint_least64_t last;
+	atomic_uint_least64_t *last = &last_stamp;
 	struct timespec ts;
 	uint64_t now, prev;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u) & 0xffffffffffffu;
-	prev = atomic_load(&last);
+	prev = atomic_load(last);
 	do {
 		if (now <= prev)
 			now = prev + 1;
-	} while (!atomic_compare_exchange_weak(&last, &prev, now));
+	} while (!atomic_compare_exchange_weak(last, &prev, now));
 	for (int i = STAMP_DIGITS - 1; i >= 0; i--) {
 		out[i] = hex[now & 0xf];
 		now >>= 4;

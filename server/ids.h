@@ -8,6 +8,7 @@
 #define ACKMOCK_IDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define IDS_REQUEST_LEN 37	/* 36 characters + NUL */
 #define IDS_CLUSTER_LEN 34	/* "c" + 32 hex + NUL */
@@ -27,6 +28,12 @@ void ids_task(char out[IDS_TASK_LEN]);
  * out must hold strlen(prefix) + n + 1 bytes.
  */
 void ids_alnum(char *out, const char *prefix, int n);
+
+/*
+ * Makes every later cluster and task id's stamp (its first 12 hex digits)
+ * greater than floor: db_stamp_floor, before the first id is made.
+ */
+void ids_stamp_floor(uint64_t floor);
 
 /* True when s is a well-formed cluster id or task id respectively. */
 bool ids_is_cluster(const char *s);

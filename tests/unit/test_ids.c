@@ -1,4 +1,5 @@
-/* ids.c: the formats of api.md section 1, the UUID version bits, no repeats, id order. */
+/* ids.c: the formats of api.md section 1, the UUID version bits, no repeats, id order, the stamp floor. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,30 @@ main(void)
 	}
 	tap_ok(bad == 0, "%d successive cluster and task ids are well formed and increase (%d bad)",
 	    N, bad);
+	/* A floor an hour ahead of the clock (a daemon that ran ahead): the next stamps pass it. */
+	{
+		uint64_t ahead;
+		char head[13];
+
+		memcpy(head, cluster + 1, 12);
+		head[12] = '\0';
+		ahead = strtoull(head, NULL, 16) + 3600 * 1000;
+		ids_stamp_floor(ahead);
+		ids_cluster(cluster);
+		ids_task(task);
+		memcpy(head, cluster + 1, 12);
+		bool cluster_past = strtoull(head, NULL, 16) == ahead + 1;
+
+		memcpy(head, task + 2, 12);
+		tap_ok(cluster_past && strtoull(head, NULL, 16) == ahead + 2,
+		    "after ids_stamp_floor(now + 1 h) the next stamps are floor + 1 and + 2: %s %s",
+		    cluster, task);
+		ids_stamp_floor(1);
+		ids_cluster(cluster);
+		memcpy(head, cluster + 1, 12);
+		tap_ok(strtoull(head, NULL, 16) == ahead + 3, "a lower floor changes nothing: %s",
+		    cluster);
+	}
 	ids_alnum(lb, "lb-", 20);
 	tap_ok(strlen(lb) == 23 && strncmp(lb, "lb-", 3) == 0 &&
 		   strspn(lb + 3, "abcdefghijklmnopqrstuvwxyz0123456789") == 20,
