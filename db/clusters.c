@@ -24,19 +24,20 @@
 	" AND (?8 IS NULL OR coalesce(json_extract(c.spec, '$.profile'), 'Default') = ?8)"
 
 static const char SQL_CLUSTER_INSERT[] =
-    "INSERT INTO clusters (cluster_id, account, name, region_id, cluster_type, state,"
+    "INSERT INTO clusters (seq, cluster_id, account, name, region_id, cluster_type, state,"
     " created_ms, updated_ms, spec, settle_state, settle_ms, running_ms, lb_id, lb_from_ms,"
     " lb_until_ms, api_ip)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    " VALUES (id_seq(?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
 static const char SQL_CLUSTER_GET[] =
-    "SELECT " CLUSTER_COLUMNS " FROM clusters c WHERE c.cluster_id = ?1 AND c.account = ?2";
+    "SELECT " CLUSTER_COLUMNS " FROM clusters c"
+    " WHERE c.seq = id_seq(?1) AND c.cluster_id = ?1 AND c.account = ?2";
 
 static const char SQL_CLUSTER_NAME_LIVE[] =
     "SELECT 1 FROM clusters WHERE account = ?1 AND name = ?2 AND state <> 'deleted' LIMIT 1";
 
 static const char SQL_CLUSTER_LIST[] =
-    "SELECT " CLUSTER_COLUMNS ", (SELECT count(*) FROM nodes n WHERE n.cluster_id = c.cluster_id"
+    "SELECT " CLUSTER_COLUMNS ", (SELECT count(*) FROM nodes n WHERE n.cluster_seq = c.seq"
     " AND n.created_ms <= ?1 AND (n.deleted_ms IS NULL OR n.deleted_ms > ?1))"
     " FROM clusters c" CLUSTER_LIST_WHERE
     " ORDER BY c.created_ms DESC, c.seq DESC LIMIT ?9 OFFSET ?10";
@@ -55,7 +56,7 @@ static const char SQL_CLUSTER_COUNT_ALL[] =
 
 static const char SQL_CLUSTER_SET_STATE[] =
     "UPDATE clusters SET state = ?2, settle_state = ?3, settle_ms = ?4, updated_ms = ?5"
-    " WHERE cluster_id = ?1";
+    " WHERE seq = id_seq(?1) AND cluster_id = ?1";
 
 /*
  * A transition that has come due is written back with the change (all of
@@ -66,7 +67,7 @@ static const char SQL_CLUSTER_MODIFY[] =
     " state = CASE WHEN settle_ms <= ?4 THEN settle_state ELSE state END,"
     " settle_state = CASE WHEN settle_ms <= ?4 THEN NULL ELSE settle_state END,"
     " settle_ms = CASE WHEN settle_ms <= ?4 THEN NULL ELSE settle_ms END"
-    " WHERE cluster_id = ?1";
+    " WHERE seq = id_seq(?1) AND cluster_id = ?1";
 
 /*
  * Only the transitions to deleted are written back (schema/004): what a
@@ -91,8 +92,8 @@ static const char SQL_SETTLE_CLUSTERS[] =
  */
 static const char SQL_SETTLE_TASKS[] =
     "UPDATE OR IGNORE tasks SET state = settle_state, updated_ms = settle_ms,"
-    " settle_state = NULL, settle_ms = NULL WHERE cluster_id IN"
-    " (SELECT cluster_id FROM clusters WHERE settle_state = 'deleted' AND settle_ms <= ?1)"
+    " settle_state = NULL, settle_ms = NULL WHERE cluster_seq IN"
+    " (SELECT seq FROM clusters WHERE settle_state = 'deleted' AND settle_ms <= ?1)"
     " AND settle_ms <= ?1";
 
 /* The earliest pending deletion, from the partial index clusters_deleting. */

@@ -14,6 +14,7 @@
 #include "admin_store.h"
 #include "conn.h"
 #include "db.h"
+#include "idkeys.h"
 #include "schema.h"
 #include "store.h"
 
@@ -71,6 +72,8 @@ struct db {
 	pthread_t writer_thread;
 	bool writer_started;
 	int version;
+	struct idkeys keys;	/* read by every connection's id_seq() */
+	int64_t stamp_floor;	/* see db_stamp_floor */
 
 	struct db_conn *checkpointer;
 	pthread_mutex_t ckpt_lock;
@@ -92,7 +95,8 @@ struct db {
 static const char *file_vfs = "unix-excl";
 
 static int
-conn_open(struct db_conn *conn, const char *uri, bool memory, char *err, size_t errlen)
+conn_open(struct db_conn *conn, const char *uri, bool memory, const struct idkeys *keys,
+    char *err, size_t errlen)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
 		    SQLITE_OPEN_NOMUTEX;
@@ -113,6 +117,10 @@ conn_open(struct db_conn *conn, const char *uri, bool memory, char *err, size_t 
 		return -1;
 	}
 	sqlite3_extended_result_codes(conn->sqlite, 1);
+	if (idkeys_define(conn->sqlite, keys) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", uri, sqlite3_errmsg(conn->sqlite));
+		return -1;
+	}
 	/*
 	 * On a new file, switching to WAL is itself a rollback-journal
 	 * transaction that only writes the header, and at the default
@@ -743,10 +751,17 @@ db_open(const char *path, int readers, enum db_sync sync, char *err, size_t errl
 	db->readers = calloc((size_t)readers, sizeof(*db->readers));
 	if (db->writer == NULL || db->readers == NULL)
 		goto oom;
-	if (conn_open(db->writer, uri, memory, err, errlen) != 0)
+	if (conn_open(db->writer, uri, memory, &db->keys, err, errlen) != 0)
 		goto fail;
 	if (migrate(db->writer, path, &db->version, err, errlen) != 0)
 		goto fail;
+	/* Before any reader opens: every connection's id_seq() reads db->keys from now on. */
+	if (idkeys_load(db->writer->sqlite, &db->keys) != SQLITE_OK ||
+	    (db->stamp_floor = idkeys_floor(db->writer->sqlite)) < 0) {
+		snprintf(err, errlen, "cannot read the ids of %s: %s", path,
+		    sqlite3_errmsg(db->writer->sqlite));
+		goto fail;
+	}
 	db->writer->cluster_gen = &db->cluster_gen;
 	db->writer->world_gen = &db->world_gen;
 	sqlite3_update_hook(db->writer->sqlite, on_update, db->writer);
@@ -784,7 +799,7 @@ db_open(const char *path, int readers, enum db_sync sync, char *err, size_t errl
 	 * almost none.
 	 */
 	for (int i = 0; i < readers; i++) {
-		if (conn_open(&db->readers[i], uri, memory, err, errlen) != 0 ||
+		if (conn_open(&db->readers[i], uri, memory, &db->keys, err, errlen) != 0 ||
 		    conn_exec(&db->readers[i], "PRAGMA cache_size=-1024") != SQLITE_OK)
 			goto fail;
 		db->readers[i].cluster_gen = &db->cluster_gen;
@@ -796,7 +811,7 @@ db_open(const char *path, int readers, enum db_sync sync, char *err, size_t errl
 	if (!memory) {
 		if ((db->checkpointer = calloc(1, sizeof(*db->checkpointer))) == NULL)
 			goto oom;
-		if (conn_open(db->checkpointer, uri, memory, err, errlen) != 0 ||
+		if (conn_open(db->checkpointer, uri, memory, &db->keys, err, errlen) != 0 ||
 		    conn_exec(db->checkpointer, "PRAGMA cache_size=-128") != SQLITE_OK ||
 		    conn_exec(db->checkpointer, sync_pragma(sync)) != SQLITE_OK)
 			goto fail;
@@ -877,6 +892,7 @@ db_close(struct db *db)
 		pthread_mutex_destroy(&db->ckpt_lock);
 		pthread_cond_destroy(&db->ckpt_cond);
 	}
+	idkeys_free(&db->keys);
 	free(db->uri);
 	free(db);
 }
@@ -1011,4 +1027,10 @@ int
 db_schema_version(struct db *db)
 {
 	return db->version;
+}
+
+int64_t
+db_stamp_floor(const struct db *db)
+{
+	return db->stamp_floor;
 }

@@ -46,6 +46,14 @@ enum db_sync { DB_SYNC_OFF, DB_SYNC_NORMAL, DB_SYNC_FULL };
  */
 struct db *db_open(const char *path, int readers, enum db_sync sync, char *err, size_t errlen);
 
+/*
+ * The greatest rowid in use that a cluster or task id's stamp could reach
+ * (schema/006), or 0: new ids must stamp above it (ids_stamp_floor), or
+ * their rows would collide with those of a daemon whose stamps ran ahead
+ * of the clock.
+ */
+int64_t db_stamp_floor(const struct db *db);
+
 /* Stops the writer after the queued writes and closes every connection. NULL-safe. */
 void db_close(struct db *db);
 

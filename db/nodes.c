@@ -13,20 +13,22 @@
 #define NODE_LIVE " AND created_ms <= ?2 AND (deleted_ms IS NULL OR deleted_ms > ?2)"
 
 static const char SQL_NODE_INSERT[] =
-    "INSERT INTO nodes (cluster_id, instance_id, instance_type, node_name, ip_address,"
-    " vswitch_key, created_ms, deleted_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO nodes (cluster_seq, cluster_id, instance_id, instance_type, node_name, ip_address,"
+    " vswitch_key, created_ms, deleted_ms) VALUES (id_seq(?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 static const char SQL_NODE_COUNT_VSWITCH[] = "SELECT count(*) FROM nodes WHERE vswitch_key = ?1";
 
 static const char SQL_WORLD_VSWITCH_CIDR[] = "SELECT cidr FROM world_vswitches WHERE id = ?1";
 
-static const char SQL_NODE_COUNT[] = "SELECT count(*) FROM nodes WHERE cluster_id = ?1" NODE_LIVE;
+static const char SQL_NODE_COUNT[] = "SELECT count(*) FROM nodes"
+    " WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1" NODE_LIVE;
 
-static const char SQL_NODE_LIST[] = "SELECT " NODE_COLUMNS " FROM nodes WHERE cluster_id = ?1"
+static const char SQL_NODE_LIST[] = "SELECT " NODE_COLUMNS " FROM nodes"
+    " WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1"
     NODE_LIVE " ORDER BY seq LIMIT ?3 OFFSET ?4";
 
 static const char SQL_NODE_RELEASE[] =
-    "UPDATE nodes SET deleted_ms = ?2 WHERE cluster_id = ?1"
+    "UPDATE nodes SET deleted_ms = ?2 WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1"
     " AND (deleted_ms IS NULL OR deleted_ms > ?2)";
 
 void

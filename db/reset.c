@@ -17,10 +17,10 @@ static const char SQL_RESET_FAULTS[] = "DELETE FROM faults";
 static const char SQL_RESET_NONCES[] = "DELETE FROM nonces";
 
 static const char SQL_RESET_ACCOUNT_NODES[] =
-    "DELETE FROM nodes WHERE cluster_id IN (SELECT cluster_id FROM clusters WHERE account = ?1)";
+    "DELETE FROM nodes WHERE cluster_seq IN (SELECT seq FROM clusters WHERE account = ?1)";
 static const char SQL_RESET_ACCOUNT_TASKS[] =
-    "DELETE FROM tasks WHERE account = ?1 OR cluster_id IN"
-    " (SELECT cluster_id FROM clusters WHERE account = ?1)";
+    "DELETE FROM tasks WHERE account = ?1 OR cluster_seq IN"
+    " (SELECT seq FROM clusters WHERE account = ?1)";
 static const char SQL_RESET_ACCOUNT_CLUSTERS[] = "DELETE FROM clusters WHERE account = ?1";
 static const char SQL_RESET_ACCOUNT_FAULTS[] =
     "DELETE FROM faults WHERE json_extract(rule, '$.match.account') = ?1";

@@ -10,19 +10,22 @@
 	" parameters, plan, settle_state, settle_ms"
 
 static const char SQL_TASK_INSERT[] =
-    "INSERT INTO tasks (task_id, cluster_id, account, task_type, state, created_ms,"
+    "INSERT INTO tasks (seq, task_id, cluster_seq, cluster_id, account, task_type, state, created_ms,"
     " updated_ms, parameters, plan, settle_state, settle_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    " VALUES (id_seq(?1), ?1, id_seq(?2), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 static const char SQL_TASK_GET[] =
-    "SELECT " TASK_COLUMNS " FROM tasks WHERE task_id = ?1 AND account = ?2";
+    "SELECT " TASK_COLUMNS " FROM tasks"
+    " WHERE seq = id_seq(?1) AND task_id = ?1 AND account = ?2";
 
 static const char SQL_TASK_LIST[] =
-    "SELECT " TASK_COLUMNS " FROM tasks WHERE cluster_id = ?1 AND account = ?2"
+    "SELECT " TASK_COLUMNS " FROM tasks"
+    " WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1 AND account = ?2"
     " ORDER BY created_ms DESC, seq DESC LIMIT ?3 OFFSET ?4";
 
 static const char SQL_TASK_COUNT[] =
-    "SELECT count(*) FROM tasks WHERE cluster_id = ?1 AND account = ?2";
+    "SELECT count(*) FROM tasks"
+    " WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1 AND account = ?2";
 
 /* The strings live in t's own allocation (task_row). */
 void

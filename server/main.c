@@ -16,6 +16,7 @@
 #include "catalog.h"
 #include "faults.h"
 #include "http.h"
+#include "ids.h"
 #include "journal.h"
 #include "metrics.h"
 #include "provision.h"
@@ -145,6 +146,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "ackmock: %s\n", err);
 		goto done;
 	}
+	ids_stamp_floor((uint64_t)db_stamp_floor(app.db));
 	if (cfg.db_max_pages > 0 && db_set_max_pages(app.db, cfg.db_max_pages) != ERR_OK) {
 		fprintf(stderr, "ackmock: cannot apply --db-max-pages\n");
 		goto done;

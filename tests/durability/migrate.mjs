@@ -8,7 +8,10 @@
 //     cluster still cascades to its tasks and nodes (002 rebuilt those tables);
 //   - the rebuilt CHECKs still refuse a state the lifecycle does not know;
 //   - the indexes are 003's and 004's (ascending lists, a whole name index, no tasks_settle,
-//     a partial index of the pending deletions instead of every pending transition).
+//     a partial index of the pending deletions instead of every pending transition);
+//   - rows are keyed on their ids' stamps (006): a legacy cluster and task whose ids share
+//     a stamp with others are displaced and still answer, and a cluster stamped an hour
+//     ahead of the clock (a daemon that ran ahead under load) makes new ids stamp past it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +24,42 @@ const [bin] = process.argv.slice(2);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const V1 = readFileSync(join(root, 'schema', '001_init.sql'), 'utf8');
 const V2 = readFileSync(join(root, 'schema', '002_cheap_checks.sql'), 'utf8');
+
+// The columns of schemas 1 to 5, which 006 rebuilt.
+const CLUSTER_COLUMNS = 'seq, cluster_id, account, name, region_id, cluster_type, state, created_ms,'
+  + ' updated_ms, spec, settle_state, settle_ms, running_ms, lb_id, lb_from_ms, lb_until_ms, api_ip';
+const TASK_COLUMNS = 'seq, task_id, cluster_id, account, task_type, state, created_ms, updated_ms,'
+  + ' parameters, plan, settle_state, settle_ms';
+const NODE_COLUMNS = 'seq, cluster_id, instance_id, instance_type, node_name, ip_address, created_ms,'
+  + ' vswitch_key, deleted_ms';
+
+// Legacy clusters, copies of the first one with a task and a node each, whose ids 006 must
+// key: 'same' shares its stamp (and its task's) with the first cluster, 'random' has an id
+// from before the stamps (its first 12 digits anything), and 'ahead' is stamped an hour
+// ahead of the clock.
+const AHEAD_STAMP = Date.now() + 3600 * 1000;
+function legacyIds(ids) {
+  const hex = (n, w) => n.toString(16).padStart(w, '0');
+  const [c, t] = [ids[0].cluster_id, ids[0].task_id];
+  return {
+    same: [c.slice(0, 13) + 'f'.repeat(20), t.slice(0, 14) + 'f'.repeat(12)],
+    random: ['c9d3b7a1e5f20c4d8b6a9e1f3c5d7b9a2', 'T-9d3b7a1e5f20c4d8b6a9e1f3'],
+    ahead: ['c' + hex(AHEAD_STAMP, 12) + '0'.repeat(20), 'T-' + hex(AHEAD_STAMP, 12) + '0'.repeat(12)],
+  };
+}
+function legacyRows(ids) {
+  const first = ids[0].cluster_id;
+  return Object.entries(legacyIds(ids)).map(([name, [c, t]], k) => `
+INSERT INTO clusters SELECT (SELECT max(seq) FROM clusters) + 1, '${c}', account, 'legacy-${name}',
+  region_id, cluster_type, state, created_ms, updated_ms, spec, settle_state, settle_ms, running_ms,
+  lb_id, lb_from_ms, lb_until_ms, api_ip FROM m.clusters WHERE cluster_id = '${first}';
+INSERT INTO tasks SELECT (SELECT max(seq) FROM tasks) + 1, '${t}', '${c}', account, task_type, state,
+  created_ms, updated_ms, parameters, plan, settle_state, settle_ms FROM m.tasks
+  WHERE cluster_id = '${first}' AND task_type = 'cluster_create';
+INSERT INTO nodes SELECT (SELECT max(seq) FROM nodes) + 1, '${c}', 'i-legacy${k}', instance_type,
+  node_name, ip_address, created_ms, vswitch_key, deleted_ms FROM m.nodes
+  WHERE cluster_id = '${first}' LIMIT 1;`).join('\n');
+}
 
 function sql(db, query) {
   return execFileSync('sqlite3', [db], { input: query, encoding: 'utf8' }).trim();
@@ -77,9 +116,10 @@ await run(async (tap) => {
 PRAGMA user_version=${version};
 ATTACH '${made}' AS m;
 INSERT INTO clock SELECT * FROM m.clock;
-INSERT INTO clusters SELECT * FROM m.clusters;
-INSERT INTO tasks SELECT * FROM m.tasks;
-INSERT INTO nodes SELECT * FROM m.nodes;
+INSERT INTO clusters SELECT ${CLUSTER_COLUMNS} FROM m.clusters;
+INSERT INTO tasks SELECT ${TASK_COLUMNS} FROM m.tasks;
+INSERT INTO nodes SELECT ${NODE_COLUMNS} FROM m.nodes;
+${legacyRows(ids)}
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${journalBefore})
 INSERT INTO journal (seq, real_ms, request_id, account, method, path, operation, status, duration_ms, body)
 SELECT 2 * i, 1700000000000 + i, printf('old-%d', i), 'default', 'POST', '/clusters', 'CreateCluster', 200, 0.5,
@@ -95,6 +135,21 @@ DETACH m;`);
         tap.equal(del.status, 202, 'a migrated cluster can be deleted');
         const r = await request(daemon, 'POST', '/clusters', clusterBody('mig-d'));
         tap.equal(r.status, 200, 'a create after the migration succeeds');
+        const stamps = [parseInt(r.json.cluster_id.slice(1, 13), 16), parseInt(r.json.task_id.slice(2, 14), 16)];
+        tap.ok(stamps.every((x) => x > AHEAD_STAMP && x < AHEAD_STAMP + 60000),
+          'its ids stamp just past the legacy cluster stamped an hour ahead, not the random legacy id');
+        for (const [name, [c, t]] of Object.entries(legacyIds(ids))) {
+          const cl = await request(daemon, 'GET', `/clusters/${c}`);
+          const tk = await request(daemon, 'GET', `/tasks/${t}`);
+          const nodes = await request(daemon, 'GET', `/clusters/${c}/nodes`);
+          tap.equal([cl.status, cl.json.cluster_id, cl.json.name, tk.status, tk.json.task_id,
+            tk.json.cluster_id, nodes.json.nodes.map((n) => n.instance_id)],
+          [200, c, `legacy-${name}`, 200, t, c, [`i-legacy${Object.keys(legacyIds(ids)).indexOf(name)}`]],
+          `the legacy '${name}' cluster, its task and its node answer`);
+          const list = await request(daemon, 'GET', `/clusters/${c}/tasks`);
+          tap.equal([list.status, list.json.tasks.map((x) => x.task_id)], [200, [t]],
+            `the '${name}' cluster lists its task`);
+        }
         const j = await request(daemon, 'GET', '/_mock/requests?limit=1000');
         const adopted = j.json.requests.filter((e) => e.request_id.startsWith('old-'));
         tap.equal(adopted.map((e) => [e.seq, e.request_body.name]),
@@ -112,7 +167,10 @@ DETACH m;`);
         'the indexes are ascending, the name index whole, tasks_settle gone, and only deletions indexed');
       tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
       tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
-      tap.equal(Number(sql(old, 'SELECT sum(count) FROM journal_chunks')), journalBefore + 3 * 3 + 2,
+      const same = legacyIds(ids).same;
+      tap.equal(sql(old, 'SELECT group_concat(id) FROM (SELECT id FROM displaced_ids ORDER BY id)'),
+        `${same[1]},${same[0]}`, 'the cluster and the task that shared a stamp are the displaced ones');
+      tap.equal(Number(sql(old, 'SELECT sum(count) FROM journal_chunks')), journalBefore + 3 * 3 + 2 + 4 * Object.keys(legacyIds(ids)).length,
         'the journal kept its entries and goes on');
       tap.equal(sql(old, "SELECT count(*) FROM sqlite_schema WHERE name = 'journal'"), '0',
         'the old journal table is gone');
