@@ -190,9 +190,23 @@ foreign_keys_hold(struct db_conn *conn)
 	return ok;
 }
 
+/* True when the database holds no table, index or view: a new file. */
+static bool
+schema_is_empty(struct db_conn *conn)
+{
+	sqlite3_stmt *st = NULL;
+	bool empty = sqlite3_prepare_v2(conn->sqlite, "SELECT 1 FROM sqlite_schema LIMIT 1", -1,
+			 &st, NULL) == SQLITE_OK &&
+		     sqlite3_step(st) == SQLITE_DONE;
+
+	sqlite3_finalize(st);
+	return empty;
+}
+
 static int
 migrate_locked(struct db_conn *conn, const char *path, int *version, char *err, size_t errlen)
 {
+	char bump[64];
 	int v;
 
 	if (conn_exec(conn, "BEGIN IMMEDIATE") != SQLITE_OK) {
@@ -213,9 +227,20 @@ migrate_locked(struct db_conn *conn, const char *path, int *version, char *err, 
 		    path, v, schema_version);
 		goto fail;
 	}
+	/* A new database gets the schema the migrations end at in one step (schema/embed.py). */
+	if (v == 0 && schema_is_empty(conn)) {
+		if (sqlite3_exec(conn->sqlite, schema_current, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "cannot create the schema of %s: %s", path,
+			    sqlite3_errmsg(conn->sqlite));
+			goto fail;
+		}
+		v = schema_version;
+		snprintf(bump, sizeof(bump), "PRAGMA user_version=%d", v);
+		if (conn_exec(conn, bump) != SQLITE_OK)
+			goto fail;
+	}
 	for (; v < schema_version; v++) {
 		const struct schema_migration *m = &schema_migrations[v];
-		char bump[64];
 
 		if (sqlite3_exec(conn->sqlite, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "migration %s failed: %s", m->name,

@@ -4,9 +4,37 @@
 usage: embed.py OUTPUT.c INPUT.sql...
 Each file's number (the NNN prefix) must be 1, 2, 3... without gaps: the
 migration runner applies number N to a database whose user_version is N-1.
+
+It also embeds schema_current, the schema the migrations end at, which a
+new, empty database gets in one step: replaying every migration (tables
+built and rebuilt, renamed, indexes dropped and made again) was a third
+of the daemon's start-up. It is what the migrations leave when replayed
+here on an empty in-memory database, so they stay the one source of
+truth; tests/durability/migrate.mjs checks that a migrated database and a
+new one have the same schema.
 """
 import os
+import sqlite3
 import sys
+
+# What the migrations' steps in C (db/db.c, migrate_locked) do to the schema.
+DATA_STEPS = {
+    5: "DROP TABLE journal",  # db_journal_adopt packs the old rows, then drops the table
+}
+
+
+def current_schema(rows):
+    """The CREATE statements an empty database holds after every migration, in creation order."""
+    db = sqlite3.connect(":memory:")
+    # 006 calls the daemon's id_seq() on the rows it moves; an empty database has none.
+    db.create_function("id_seq", 1, lambda _id: None, deterministic=True)
+    for number, _name, sql in rows:
+        db.executescript(sql)
+        if number in DATA_STEPS:
+            db.execute(DATA_STEPS[number])
+    statements = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid")]
+    return "".join(s + ";\n" for s in statements)
 
 
 def c_string(text):
@@ -34,7 +62,8 @@ def main():
         for number, name, sql in rows:
             f.write(f'\t{{ {number}, "{name}",\n{c_string(sql)} }},\n')
         f.write("};\n\n")
-        f.write(f"const int schema_version = {len(rows)};\n")
+        f.write(f"const int schema_version = {len(rows)};\n\n")
+        f.write(f"const char schema_current[] =\n{c_string(current_schema(rows))};\n")
 
 
 if __name__ == "__main__":

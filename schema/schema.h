@@ -12,4 +12,10 @@ struct schema_migration {
 extern const struct schema_migration schema_migrations[];
 extern const int schema_version;
 
+/*
+ * The schema the migrations end at, as CREATE statements: what a new,
+ * empty database is given in one step (see embed.py).
+ */
+extern const char schema_current[];
+
 #endif

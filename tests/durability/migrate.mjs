@@ -9,6 +9,7 @@
 //   - the rebuilt CHECKs still refuse a state the lifecycle does not know;
 //   - the indexes are 003's and 004's (ascending lists, a whole name index, no tasks_settle,
 //     a partial index of the pending deletions instead of every pending transition);
+//   - the migrated schema is exactly the one a new database is given in one step;
 //   - rows are keyed on their ids' stamps (006): a legacy cluster and task whose ids share
 //     a stamp with others are displaced and still answer, and a cluster stamped an hour
 //     ahead of the clock (a daemon that ran ahead under load) makes new ids stamp past it.
@@ -165,6 +166,9 @@ DETACH m;`);
         + " AND tbl_name IN ('clusters', 'tasks') ORDER BY name)"),
         'clusters_by_account:00 clusters_by_name:00 clusters_deleting:01 tasks_by_cluster:00',
         'the indexes are ascending, the name index whole, tasks_settle gone, and only deletions indexed');
+      const schemaOf = (db) => sql(db, 'SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name');
+      tap.equal(schemaOf(old), schemaOf(made),
+        'its schema is the one a new database is given in one step (schema_current)');
       tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
       tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
       const same = legacyIds(ids).same;
