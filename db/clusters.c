@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "conn.h"
+#include "specpack.h"
 #include "store.h"
 
 #define CLUSTER_COLUMNS                                                                   \
 	"c.seq, c.cluster_id, c.account, c.name, c.region_id, c.cluster_type, c.state,"    \
-	" c.created_ms, c.updated_ms, c.spec, c.settle_state, c.settle_ms, c.running_ms," \
+	" c.created_ms, c.updated_ms, spec_json(c.spec), c.settle_state, c.settle_ms, c.running_ms," \
 	" c.lb_id, c.lb_from_ms, c.lb_until_ms, c.api_ip"
 
 /* The filters of db_cluster_list; ?1 is the instant, ?2 the account. */
@@ -20,8 +21,8 @@
 	" AND (?4 IS NULL OR c.cluster_type = ?4)"                                         \
 	" AND (?5 IS NULL OR c.region_id = ?5)"                                            \
 	" AND (?6 IS NULL OR c.cluster_id = ?6)"                                           \
-	" AND (?7 IS NULL OR coalesce(json_extract(c.spec, '$.cluster_spec'), 'ack.standard') = ?7)" \
-	" AND (?8 IS NULL OR coalesce(json_extract(c.spec, '$.profile'), 'Default') = ?8)"
+	" AND (?7 IS NULL OR coalesce(json_extract(spec_json(c.spec), '$.cluster_spec'), 'ack.standard') = ?7)" \
+	" AND (?8 IS NULL OR coalesce(json_extract(spec_json(c.spec), '$.profile'), 'Default') = ?8)"
 
 static const char SQL_CLUSTER_INSERT[] =
     "INSERT INTO clusters (seq, cluster_id, account, name, region_id, cluster_type, state,"
@@ -104,8 +105,8 @@ static const char SQL_CLUSTER_COUNT_LIVE[] =
     "SELECT count(*) FROM clusters WHERE account = ?1 AND state <> 'deleted'";
 
 static const char SQL_CLUSTER_VPC_CIDRS[] =
-    "SELECT cluster_id, json_extract(spec, '$.container_cidr') FROM clusters"
-    " WHERE account = ?1 AND state <> 'deleted' AND json_extract(spec, '$.vpcid') = ?2";
+    "SELECT cluster_id, json_extract(spec_json(spec), '$.container_cidr') FROM clusters"
+    " WHERE account = ?1 AND state <> 'deleted' AND json_extract(spec_json(spec), '$.vpcid') = ?2";
 
 void
 cluster_rec_free(struct cluster_rec *c)
@@ -135,6 +136,26 @@ cluster_recs_free(struct cluster_rec **v, size_t n)
 	free(v);
 }
 
+char *
+db_spec_pack(const char *json, size_t *len)
+{
+	return specpack_pack(json, strlen(json), len);
+}
+
+/* Binds a spec's JSON text packed (specpack.h); the statement frees the packed copy. */
+static int
+bind_spec(sqlite3_stmt *st, int index, const char *json)
+{
+	size_t len;
+	char *packed;
+
+	if (json == NULL)
+		return sqlite3_bind_null(st, index);
+	if ((packed = specpack_pack(json, strlen(json), &len)) == NULL)
+		return SQLITE_NOMEM;
+	return sqlite3_bind_text(st, index, packed, (int)len, free);
+}
+
 enum err
 db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 {
@@ -151,7 +172,10 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 	conn_bind_text_static(st, 6, c->state);
 	sqlite3_bind_int64(st, 7, c->created_ms);
 	sqlite3_bind_int64(st, 8, c->updated_ms);
-	conn_bind_text_static(st, 9, c->spec);
+	if (c->spec_stored != NULL)
+		sqlite3_bind_text(st, 9, c->spec_stored, (int)c->spec_stored_len, SQLITE_STATIC);
+	else if (bind_spec(st, 9, c->spec) != SQLITE_OK)
+		return ERR_INTERNAL;
 	/* A record without a pending transition has none, whatever its times say. */
 	conn_bind_text_static(st, 10, c->settle_state);
 	conn_bind_time(st, 11, c->settle_state != NULL ? c->settle_ms : STORE_NEVER);
@@ -477,7 +501,8 @@ db_cluster_modify(struct db_conn *conn, const char *cluster_id, const char *name
 		return ERR_INTERNAL;
 	conn_bind_text(st, 1, cluster_id);
 	conn_bind_text(st, 2, name);
-	conn_bind_text(st, 3, spec);
+	if (bind_spec(st, 3, spec) != SQLITE_OK)
+		return ERR_INTERNAL;
 	sqlite3_bind_int64(st, 4, updated_ms);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "db.h"
 #include "idkeys.h"
+#include "specpack.h"
 #include "schema.h"
 #include "store.h"
 
@@ -117,7 +118,8 @@ conn_open(struct db_conn *conn, const char *uri, bool memory, const struct idkey
 		return -1;
 	}
 	sqlite3_extended_result_codes(conn->sqlite, 1);
-	if (idkeys_define(conn->sqlite, keys) != SQLITE_OK) {
+	if (idkeys_define(conn->sqlite, keys) != SQLITE_OK ||
+	    specpack_define(conn->sqlite) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", uri, sqlite3_errmsg(conn->sqlite));
 		return -1;
 	}

@@ -25,6 +25,9 @@ struct cluster_rec {
 	int64_t created_ms;
 	int64_t updated_ms;
 	char *spec;		/* JSON object text: the resolved attributes */
+	/* Insert only: the spec as db_spec_pack stores it, packed by the caller; or NULL. */
+	const char *spec_stored;
+	size_t spec_stored_len;
 	/* The lifecycle (lifecycle.md section 1); times are STORE_NEVER where the column is NULL. */
 	char *settle_state;	/* NULL: no pending transition */
 	int64_t settle_ms;
@@ -96,6 +99,13 @@ void task_recs_free(struct task_rec **v, size_t n);
 void node_recs_free(struct node_rec **v, size_t n);
 
 /* Inserts c (seq is assigned by the database and ignored here). */
+/*
+ * A spec's JSON text as clusters.spec stores it (db/specpack.h), malloc'd,
+ * its length in *len; NULL when out of memory. Packed by the caller, on
+ * its own thread, it costs the writer nothing (db_cluster_insert).
+ */
+char *db_spec_pack(const char *json, size_t *len);
+
 enum err db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c);
 
 /* The cluster of account with that id, deleted ones included; ERR_CLUSTER_NOT_FOUND if none. */

@@ -34,7 +34,9 @@ struct create_state {
 	 * read on the writer, so the writer parses nothing.
 	 */
 	cJSON *body;
-	struct validate_spec spec;	/* resolved attributes: tree, and text for clusters.spec */
+	struct validate_spec spec;	/* resolved attributes: the tree (its text is packed) */
+	char *spec_stored;		/* the text as clusters.spec stores it (db_spec_pack) */
+	size_t spec_stored_len;
 	struct lifecycle_plan plan;	/* the create task's lifecycle plan */
 	char *plan_json;		/* the same as JSON text, for tasks.plan */
 	int64_t max_clusters;	/* --max-clusters (S3); 0 is no limit */
@@ -51,6 +53,7 @@ create_state_free(void *p)
 		return;
 	cJSON_Delete(st->spec.tree);
 	free(st->spec.text);
+	free(st->spec_stored);
 	cJSON_Delete(st->body);
 	cJSON_free(st->plan_json);
 	free(st);
@@ -95,7 +98,8 @@ create_apply(struct db_conn *conn, struct call *call)
 	    .state = "initial",
 	    .created_ms = st->now_ms,
 	    .updated_ms = st->now_ms,
-	    .spec = st->spec.text,
+	    .spec_stored = st->spec_stored,
+	    .spec_stored_len = st->spec_stored_len,
 	};
 	struct task_rec t = {
 	    .task_id = st->task_id,
@@ -215,6 +219,11 @@ api_create_cluster(struct call *call)
 	body = NULL;
 	st->spec = spec;
 	spec = (struct validate_spec){0};
+	/* Packed here, on the connection's thread: the writer only stores it. */
+	if ((st->spec_stored = db_spec_pack(st->spec.text, &st->spec_stored_len)) == NULL)
+		goto internal;
+	free(st->spec.text);
+	st->spec.text = NULL;
 	st->max_clusters = call->app->cfg->max_clusters;
 	st->now_ms = clock_now(&call->app->clock);
 	if (!api_plan_create(call, st->spec.tree, &st->plan, &st->plan_json))

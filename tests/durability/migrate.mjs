@@ -27,8 +27,9 @@ const V1 = readFileSync(join(root, 'schema', '001_init.sql'), 'utf8');
 const V2 = readFileSync(join(root, 'schema', '002_cheap_checks.sql'), 'utf8');
 
 // The columns of schemas 1 to 5, which 006 rebuilt.
+// Specs were JSON text before 006's round packed them (db/specpack.h).
 const CLUSTER_COLUMNS = 'seq, cluster_id, account, name, region_id, cluster_type, state, created_ms,'
-  + ' updated_ms, spec, settle_state, settle_ms, running_ms, lb_id, lb_from_ms, lb_until_ms, api_ip';
+  + ' updated_ms, spec_json(spec), settle_state, settle_ms, running_ms, lb_id, lb_from_ms, lb_until_ms, api_ip';
 const TASK_COLUMNS = 'seq, task_id, cluster_id, account, task_type, state, created_ms, updated_ms,'
   + ' parameters, plan, settle_state, settle_ms';
 const NODE_COLUMNS = 'seq, cluster_id, instance_id, instance_type, node_name, ip_address, created_ms,'
@@ -52,7 +53,7 @@ function legacyRows(ids) {
   const first = ids[0].cluster_id;
   return Object.entries(legacyIds(ids)).map(([name, [c, t]], k) => `
 INSERT INTO clusters SELECT (SELECT max(seq) FROM clusters) + 1, '${c}', account, 'legacy-${name}',
-  region_id, cluster_type, state, created_ms, updated_ms, spec, settle_state, settle_ms, running_ms,
+  region_id, cluster_type, state, created_ms, updated_ms, spec_json(spec), settle_state, settle_ms, running_ms,
   lb_id, lb_from_ms, lb_until_ms, api_ip FROM m.clusters WHERE cluster_id = '${first}';
 INSERT INTO tasks SELECT (SELECT max(seq) FROM tasks) + 1, '${t}', '${c}', account, task_type, state,
   created_ms, updated_ms, parameters, plan, settle_state, settle_ms FROM m.tasks
@@ -62,8 +63,11 @@ INSERT INTO nodes SELECT (SELECT max(seq) FROM nodes) + 1, '${c}', 'i-legacy${k}
   WHERE cluster_id = '${first}' LIMIT 1;`).join('\n');
 }
 
+// The shell with the daemon's SQL functions (db/sqlite_ext.c), built beside the daemon.
+const EXTENSION = join(dirname(bin), '..', 'db', 'ackmock_sqlite');
+
 function sql(db, query) {
-  return execFileSync('sqlite3', [db], { input: query, encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', `.load ${EXTENSION}`, db], { input: query, encoding: 'utf8' }).trim();
 }
 
 // What a client sees of a cluster: the cluster, its task, its nodes (request ids aside).
