@@ -10,7 +10,7 @@
 
 #define CLUSTER_COLUMNS                                                                   \
 	"c.seq, c.cluster_id, c.account, c.name, c.region_id, c.cluster_type, c.state,"    \
-	" c.created_ms, c.updated_ms, spec_json(c.spec), c.settle_state, c.settle_ms, c.running_ms," \
+	" c.created_ms, c.updated_ms, c.spec, c.settle_state, c.settle_ms, c.running_ms," \
 	" c.lb_id, c.lb_from_ms, c.lb_until_ms, c.api_ip"
 
 /* The filters of db_cluster_list; ?1 is the instant, ?2 the account. */
@@ -120,6 +120,7 @@ cluster_rec_free(struct cluster_rec *c)
 	free(c->cluster_type);
 	free(c->state);
 	free(c->spec);
+	free((char *)c->spec_stored);
 	free(c->settle_state);
 	free(c->lb_id);
 	free(c->api_ip);
@@ -140,6 +141,14 @@ char *
 db_spec_pack(const char *json, size_t *len)
 {
 	return specpack_pack(json, strlen(json), len);
+}
+
+char *
+db_spec_json(const char *stored, size_t len)
+{
+	size_t out_len;
+
+	return specpack_unpack(stored, len, &out_len);
 }
 
 /* Binds a spec's JSON text packed (specpack.h); the statement frees the packed copy. */
@@ -213,7 +222,9 @@ cluster_row_borrow(sqlite3_stmt *st, struct cluster_rec *c)
 	c->state = column_text(st, 6);
 	c->created_ms = sqlite3_column_int64(st, 7);
 	c->updated_ms = sqlite3_column_int64(st, 8);
-	c->spec = column_text(st, 9);
+	c->spec = NULL;
+	c->spec_stored = column_text(st, 9);
+	c->spec_stored_len = (size_t)sqlite3_column_bytes(st, 9);
 	c->settle_state = column_text(st, 10);
 	c->settle_ms = conn_column_time(st, 11);
 	c->running_ms = conn_column_time(st, 12);
@@ -224,7 +235,7 @@ cluster_row_borrow(sqlite3_stmt *st, struct cluster_rec *c)
 	c->size = -1;
 	return c->cluster_id != NULL && c->account != NULL && c->name != NULL &&
 	       c->region_id != NULL && c->cluster_type != NULL && c->state != NULL &&
-	       c->spec != NULL && c->lb_id != NULL && c->api_ip != NULL &&
+	       c->spec_stored != NULL && c->lb_id != NULL && c->api_ip != NULL &&
 	       (c->settle_state != NULL || sqlite3_column_type(st, 10) == SQLITE_NULL);
 }
 
@@ -256,7 +267,12 @@ rec_dup(const struct cluster_rec *row)
 	c->region_id = dup_or_null(row->region_id, &ok);
 	c->cluster_type = dup_or_null(row->cluster_type, &ok);
 	c->state = dup_or_null(row->state, &ok);
-	c->spec = dup_or_null(row->spec, &ok);
+	c->spec = row->spec != NULL ? dup_or_null(row->spec, &ok) : NULL;
+	c->spec_stored = NULL;
+	if (row->spec == NULL && (c->spec = db_spec_json(row->spec_stored, row->spec_stored_len)) == NULL)
+		ok = false;
+	if (row->spec_stored != NULL && (c->spec_stored = dup_or_null(row->spec_stored, &ok)) == NULL)
+		ok = false;
 	c->settle_state = dup_or_null(row->settle_state, &ok);
 	c->lb_id = dup_or_null(row->lb_id, &ok);
 	c->api_ip = dup_or_null(row->api_ip, &ok);

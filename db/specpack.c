@@ -241,70 +241,97 @@ as_is:
 }
 
 /*
- * The word a token names, from stored[*at] on (advancing *at), and whether
- * it is a key (written "word":) or a value (written as it is); NULL if none.
+ * The word a token names, from stored[*at] on (advancing *at), its length
+ * in *n, and whether it is a key (written "word":) or a value (written as
+ * it is); NULL if none.
  */
 static const char *
-token_word(const unsigned char *stored, size_t len, size_t *at, bool *is_key)
+token_word(const unsigned char *stored, size_t len, size_t *at, size_t *n, bool *is_key)
 {
-	unsigned char b = stored[(*at)++], n;
+	unsigned char b = stored[(*at)++], i;
 
 	*is_key = b != SPECPACK_VALUE;
-	if (b >= 1 && b <= SPECPACK_SHORT_KEYS)
+	if (b >= 1 && b <= SPECPACK_SHORT_KEYS) {
+		*n = key_dict.len[b - 1];
 		return keys[b - 1];
+	}
 	if ((b != SPECPACK_LONG && b != SPECPACK_VALUE) || *at >= len)
 		return NULL;
-	n = stored[(*at)++];
-	if (n < LONG_FIRST || n > LONG_LAST)
+	i = stored[(*at)++];
+	if (i < LONG_FIRST || i > LONG_LAST)
 		return NULL;
-	if (b == SPECPACK_VALUE)
-		return n - LONG_FIRST < NVALUES ? values[n - LONG_FIRST] : NULL;
-	return SPECPACK_SHORT_KEYS + (n - LONG_FIRST) < NKEYS
-		   ? keys[SPECPACK_SHORT_KEYS + (n - LONG_FIRST)]
-		   : NULL;
+	if (b == SPECPACK_VALUE) {
+		if (i - LONG_FIRST >= NVALUES)
+			return NULL;
+		*n = value_dict.len[i - LONG_FIRST];
+		return values[i - LONG_FIRST];
+	}
+	if (SPECPACK_SHORT_KEYS + (i - LONG_FIRST) >= NKEYS)
+		return NULL;
+	*n = key_dict.len[SPECPACK_SHORT_KEYS + (i - LONG_FIRST)];
+	return keys[SPECPACK_SHORT_KEYS + (i - LONG_FIRST)];
+}
+
+/* The first byte below 0x20 (a token) at or after i, or len; eight bytes at a time. */
+static size_t
+next_token(const unsigned char *s, size_t len, size_t i)
+{
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x = swar_load((const char *)s + i);
+		uint64_t below = (x - SWAR_ONES * 0x20) & ~x & SWAR_HIGHS;
+
+		if (below != 0) {
+			i += (size_t)swar_first(below);
+			break;
+		}
+	}
+	while (i < len && s[i] >= 0x20)
+		i++;
+	return i;
 }
 
 char *
 specpack_unpack(const char *stored, size_t len, size_t *out_len)
 {
 	const unsigned char *s = (const unsigned char *)stored;
-	size_t need = 0, o = 0;
+	size_t need = 0, o = 0, n;
+	bool is_key;
 	char *out;
 
 	if (len == 0 || s[0] != SPECPACK_MARK)
 		return copy_as_is(stored, len, out_len);
-	/* Two passes: the first checks every token and sizes the text. */
-	for (size_t i = 1; i < len;) {
-		const char *w;
-		bool is_key;
-
-		if (s[i] >= 0x20) {
-			need++;
-			i++;
-		} else if ((w = token_word(s, len, &i, &is_key)) != NULL) {
-			need += strlen(w) + (is_key ? 3 : 0);
-		} else {
+	pthread_once(&tables_once, tables_build);
+	/*
+	 * Two passes, each over the runs between tokens a word at a time: the
+	 * first checks the tokens and sizes the text.
+	 */
+	for (size_t i = 1, t;; i = t) {
+		t = next_token(s, len, i);
+		need += t - i;
+		if (t >= len)
+			break;
+		if (token_word(s, len, &t, &n, &is_key) == NULL)
 			return NULL;
-		}
+		need += n + (is_key ? 3 : 0);
 	}
 	if ((out = malloc(need + 1)) == NULL)
 		return NULL;
-	for (size_t i = 1; i < len;) {
-		if (s[i] >= 0x20) {
-			out[o++] = (char)s[i++];
-		} else {
-			bool is_key;
-			const char *w = token_word(s, len, &i, &is_key);
-			size_t n = strlen(w);
+	for (size_t i = 1, t;; i = t) {
+		const char *w;
 
-			if (is_key)
-				out[o++] = '"';
-			memcpy(out + o, w, n);
-			o += n;
-			if (is_key) {
-				out[o++] = '"';
-				out[o++] = ':';
-			}
+		t = next_token(s, len, i);
+		memcpy(out + o, s + i, t - i);
+		o += t - i;
+		if (t >= len)
+			break;
+		w = token_word(s, len, &t, &n, &is_key);
+		if (is_key)
+			out[o++] = '"';
+		memcpy(out + o, w, n);
+		o += n;
+		if (is_key) {
+			out[o++] = '"';
+			out[o++] = ':';
 		}
 	}
 	out[o] = '\0';

@@ -24,8 +24,17 @@ struct cluster_rec {
 	char *state;
 	int64_t created_ms;
 	int64_t updated_ms;
-	char *spec;		/* JSON object text: the resolved attributes */
-	/* Insert only: the spec as db_spec_pack stores it, packed by the caller; or NULL. */
+	/*
+	 * JSON object text: the resolved attributes. NULL in the rows that
+	 * db_cluster_list lends its callback, which carry spec_stored only.
+	 */
+	char *spec;
+	/*
+	 * The spec as clusters.spec stores it (db/specpack.h: packed, or JSON
+	 * in older rows), NUL-terminated: set on every record read, and on an
+	 * insert when the caller packed it (db_spec_pack); otherwise NULL. It
+	 * is what a cached view compares (server/viewcache.c).
+	 */
 	const char *spec_stored;
 	size_t spec_stored_len;
 	/* The lifecycle (lifecycle.md section 1); times are STORE_NEVER where the column is NULL. */
@@ -105,6 +114,9 @@ void node_recs_free(struct node_rec **v, size_t n);
  * its own thread, it costs the writer nothing (db_cluster_insert).
  */
 char *db_spec_pack(const char *json, size_t *len);
+
+/* The JSON text of a stored spec (spec_stored), malloc'd; NULL when out of memory or damaged. */
+char *db_spec_json(const char *stored, size_t len);
 
 enum err db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c);
 

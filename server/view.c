@@ -421,7 +421,8 @@ input_of(const struct cluster_rec *c, enum view_input i)
 	case VI_API_IP:
 		return c->api_ip;
 	default:
-		return c->spec;
+		/* The stored form: packed, it is a quarter of the text to compare. */
+		return c->spec_stored != NULL ? c->spec_stored : c->spec;
 	}
 }
 
@@ -499,7 +500,9 @@ render_static(const struct cluster_rec *c, const struct spec_index *ix, struct j
 struct view_static *
 view_static_new(const struct cluster_rec *c)
 {
-	cJSON *spec = cJSON_Parse(c->spec);
+	/* A row lent by db_cluster_list carries the stored spec only. */
+	char *unpacked = c->spec == NULL ? db_spec_json(c->spec_stored, c->spec_stored_len) : NULL;
+	cJSON *spec = cJSON_Parse(c->spec != NULL ? c->spec : unpacked);
 	struct spec_index ix;
 	struct jsonw parts[3];
 	struct view_static *s = NULL;
@@ -550,6 +553,7 @@ done:
 	for (int i = 0; i < 3; i++)
 		jsonw_finish_free(&parts[i]);
 	cJSON_Delete(spec);
+	free(unpacked);
 	return s;
 }
 
