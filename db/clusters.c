@@ -120,7 +120,7 @@ cluster_rec_free(struct cluster_rec *c)
 	free(c->cluster_type);
 	free(c->state);
 	free(c->spec);
-	free((char *)c->spec_stored);
+	free(c->spec_stored);
 	free(c->settle_state);
 	free(c->lb_id);
 	free(c->api_ip);
@@ -138,9 +138,9 @@ cluster_recs_free(struct cluster_rec **v, size_t n)
 }
 
 char *
-db_spec_pack(const char *json, size_t *len)
+db_spec_pack(const char *json, size_t json_len, size_t *len)
 {
-	return specpack_pack(json, strlen(json), len);
+	return specpack_pack(json, json_len, len);
 }
 
 char *
@@ -267,11 +267,9 @@ rec_dup(const struct cluster_rec *row)
 	c->region_id = dup_or_null(row->region_id, &ok);
 	c->cluster_type = dup_or_null(row->cluster_type, &ok);
 	c->state = dup_or_null(row->state, &ok);
-	c->spec = row->spec != NULL ? dup_or_null(row->spec, &ok) : NULL;
-	c->spec_stored = NULL;
-	if (row->spec == NULL && (c->spec = db_spec_json(row->spec_stored, row->spec_stored_len)) == NULL)
-		ok = false;
-	if (row->spec_stored != NULL && (c->spec_stored = dup_or_null(row->spec_stored, &ok)) == NULL)
+	/* A row read from the table carries the stored spec only: the copy also gets its JSON. */
+	c->spec_stored = dup_or_null(row->spec_stored, &ok);
+	if ((c->spec = db_spec_json(row->spec_stored, row->spec_stored_len)) == NULL)
 		ok = false;
 	c->settle_state = dup_or_null(row->settle_state, &ok);
 	c->lb_id = dup_or_null(row->lb_id, &ok);

@@ -3,9 +3,7 @@
 #include <string.h>
 
 #include "idkeys.h"
-
-/* The hex digits of a stamp (server/ids.c). */
-#define STAMP_DIGITS 12
+#include "ids.h"
 
 /* The stamp of a cluster or task id, or -1 when it has none. */
 static int64_t
@@ -14,13 +12,13 @@ id_stamp(const unsigned char *id, int len)
 	int64_t stamp = 0;
 	int at;
 
-	if (len == 33 && id[0] == 'c')
+	if (len == IDS_CLUSTER_LEN - 1 && id[0] == 'c')
 		at = 1;
-	else if (len == 26 && id[0] == 'T' && id[1] == '-')
+	else if (len == IDS_TASK_LEN - 1 && id[0] == 'T' && id[1] == '-')
 		at = 2;
 	else
 		return -1;
-	for (int i = at; i < at + STAMP_DIGITS; i++) {
+	for (int i = at; i < at + IDS_STAMP_DIGITS; i++) {
 		int d;
 
 		if (id[i] >= '0' && id[i] <= '9')

@@ -35,7 +35,7 @@ struct cluster_rec {
 	 * insert when the caller packed it (db_spec_pack); otherwise NULL. It
 	 * is what a cached view compares (server/viewcache.c).
 	 */
-	const char *spec_stored;
+	char *spec_stored;
 	size_t spec_stored_len;
 	/* The lifecycle (lifecycle.md section 1); times are STORE_NEVER where the column is NULL. */
 	char *settle_state;	/* NULL: no pending transition */
@@ -113,7 +113,7 @@ void node_recs_free(struct node_rec **v, size_t n);
  * its length in *len; NULL when out of memory. Packed by the caller, on
  * its own thread, it costs the writer nothing (db_cluster_insert).
  */
-char *db_spec_pack(const char *json, size_t *len);
+char *db_spec_pack(const char *json, size_t json_len, size_t *len);
 
 /* The JSON text of a stored spec (spec_stored), malloc'd; NULL when out of memory or damaged. */
 char *db_spec_json(const char *stored, size_t len);

@@ -220,7 +220,7 @@ api_create_cluster(struct call *call)
 	st->spec = spec;
 	spec = (struct validate_spec){0};
 	/* Packed here, on the connection's thread: the writer only stores it. */
-	if ((st->spec_stored = db_spec_pack(st->spec.text, &st->spec_stored_len)) == NULL)
+	if ((st->spec_stored = db_spec_pack(st->spec.text, st->spec.len, &st->spec_stored_len)) == NULL)
 		goto internal;
 	free(st->spec.text);
 	st->spec.text = NULL;

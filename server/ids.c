@@ -88,8 +88,6 @@ ids_request(char out[IDS_REQUEST_LEN])
  * while an earlier one's stamps ran ahead of the clock (by a minute after
  * a 10-second load of creates) starts past them (ids_stamp_floor).
  */
-#define STAMP_DIGITS 12
-
 static atomic_uint_least64_t last_stamp;
 
 void
@@ -102,7 +100,7 @@ ids_stamp_floor(uint64_t floor)
 }
 
 static void
-hex_stamp(char out[STAMP_DIGITS])
+hex_stamp(char out[IDS_STAMP_DIGITS])
 {
 	static const char hex[] = "0123456789abcdef";
 	atomic_uint_least64_t *last = &last_stamp;
@@ -116,7 +114,7 @@ hex_stamp(char out[STAMP_DIGITS])
 		if (now <= prev)
 			now = prev + 1;
 	} while (!atomic_compare_exchange_weak(last, &prev, now));
-	for (int i = STAMP_DIGITS - 1; i >= 0; i--) {
+	for (int i = IDS_STAMP_DIGITS - 1; i >= 0; i--) {
 		out[i] = hex[now & 0xf];
 		now >>= 4;
 	}
@@ -127,7 +125,7 @@ ids_cluster(char out[IDS_CLUSTER_LEN])
 {
 	out[0] = 'c';
 	hex_stamp(out + 1);
-	hex_random(out + 1 + STAMP_DIGITS, 32 - STAMP_DIGITS);
+	hex_random(out + 1 + IDS_STAMP_DIGITS, 32 - IDS_STAMP_DIGITS);
 }
 
 void
@@ -136,7 +134,7 @@ ids_task(char out[IDS_TASK_LEN])
 	out[0] = 'T';
 	out[1] = '-';
 	hex_stamp(out + 2);
-	hex_random(out + 2 + STAMP_DIGITS, 24 - STAMP_DIGITS);
+	hex_random(out + 2 + IDS_STAMP_DIGITS, 24 - IDS_STAMP_DIGITS);
 }
 
 void

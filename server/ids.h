@@ -13,6 +13,8 @@
 #define IDS_REQUEST_LEN 37	/* 36 characters + NUL */
 #define IDS_CLUSTER_LEN 34	/* "c" + 32 hex + NUL */
 #define IDS_TASK_LEN	27	/* "T-" + 24 hex + NUL */
+/* The hex digits of the stamp that starts a cluster or task id (after "c" or "T-"). */
+#define IDS_STAMP_DIGITS 12
 
 /* An upper-case UUID, e.g. 687C5BAA-D103-4993-884B-C35E4314A1E1. */
 void ids_request(char out[IDS_REQUEST_LEN]);
