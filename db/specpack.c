@@ -68,11 +68,13 @@ static const char *const values[] = {
 _Static_assert(SPECPACK_SHORT_KEYS == SPECPACK_LONG - 1, "short keys fill 0x01..0x1d");
 _Static_assert(NKEYS - SPECPACK_SHORT_KEYS <= LONG_LAST - LONG_FIRST + 1, "long keys fit a byte");
 _Static_assert(NVALUES <= LONG_LAST - LONG_FIRST + 1, "values fit a byte");
+_Static_assert(NKEYS <= 128 && NVALUES <= 128, "struct dict's len[] holds every word");
 
 /*
- * An open-addressed table of the keys, built once. The hash reads a key's
- * length and its first, second and last bytes: cheap, and it spreads this
- * list well (a create packs ~45 keys).
+ * Open-addressed tables of the keys and of the values, built once. The hash
+ * reads a word's length and three of its bytes (the second, the third and
+ * the one before the last): cheap, and it spreads these lists well (a
+ * create packs ~45 keys and ~40 values).
  */
 #define SLOTS 256
 struct dict {
