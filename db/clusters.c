@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "ids.h"
 #include "specpack.h"
 #include "store.h"
 
@@ -27,8 +28,10 @@
 static const char SQL_CLUSTER_INSERT[] =
     "INSERT INTO clusters (seq, cluster_id, account, name, region_id, cluster_type, state,"
     " created_ms, updated_ms, spec, settle_state, settle_ms, running_ms, lb_id, lb_from_ms,"
-    " lb_until_ms, api_ip)"
-    " VALUES (id_seq(?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    " lb_until_ms, api_ip, create_task_id, create_task_plan, create_task_outcome,"
+    " create_task_end_ms)"
+    " VALUES (id_seq(?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+    " ?17, ?18, ?19, ?20)";
 
 static const char SQL_CLUSTER_GET[] =
     "SELECT " CLUSTER_COLUMNS " FROM clusters c"
@@ -87,9 +90,11 @@ static const char SQL_SETTLE_CLUSTERS[] =
 /*
  * A delete task's transition is its cluster's (it ends when the cluster
  * turns deleted), so the due tasks are found through the due clusters
- * (clusters_deleting, then tasks_by_cluster); the cluster's create task,
- * long due, is written back with them. Runs before the clusters' settle,
- * which clears what it looks up.
+ * (clusters_deleting, then tasks_by_cluster); a create task stored as a
+ * row of tasks (before schema/007), long due, is written back with them.
+ * One stored in its cluster's row is never written back: nothing changes
+ * it, and its state is read from its outcome and end. Runs before the
+ * clusters' settle, which clears what it looks up.
  */
 static const char SQL_SETTLE_TASKS[] =
     "UPDATE OR IGNORE tasks SET state = settle_state, updated_ms = settle_ms,"
@@ -166,12 +171,15 @@ bind_spec(sqlite3_stmt *st, int index, const char *json)
 }
 
 enum err
-db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
+db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c, const struct task_rec *create)
 {
-	sqlite3_stmt *st = conn_stmt(conn, SQL_CLUSTER_INSERT);
+	sqlite3_stmt *st;
 	enum err err = ERR_INTERNAL;
 
-	if (st == NULL)
+	/* The task is found through its stamp: it must be the row's (ids_create_task). */
+	if (strncmp(create->task_id, "T-", 2) != 0 ||
+	    memcmp(create->task_id + 2, c->cluster_id + 1, IDS_STAMP_DIGITS) != 0 ||
+	    create->settle_state == NULL || (st = conn_stmt(conn, SQL_CLUSTER_INSERT)) == NULL)
 		return ERR_INTERNAL;
 	conn_bind_text_static(st, 1, c->cluster_id);
 	conn_bind_text_static(st, 2, c->account);
@@ -193,6 +201,10 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c)
 	conn_bind_time(st, 14, c->lb_id != NULL ? c->lb_from_ms : STORE_NEVER);
 	conn_bind_time(st, 15, c->lb_id != NULL ? c->lb_until_ms : STORE_NEVER);
 	conn_bind_text_static(st, 16, c->api_ip != NULL ? c->api_ip : "");
+	conn_bind_text_static(st, 17, create->task_id);
+	conn_bind_text_static(st, 18, create->plan != NULL ? create->plan : "{}");
+	conn_bind_text_static(st, 19, create->settle_state);
+	conn_bind_time(st, 20, create->settle_ms);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		err = ERR_OK;
 	sqlite3_reset(st);

@@ -26,13 +26,23 @@ static const char SQL_RESET_ACCOUNT_FAULTS[] =
     "DELETE FROM faults WHERE json_extract(rule, '$.match.account') = ?1";
 static const char SQL_RESET_ACCOUNT_NONCES[] = "DELETE FROM nonces WHERE access_key_id = ?1";
 
+/* The create tasks stored in cluster rows (schema/007) go with their rows: counted first. */
+static const char SQL_CREATE_TASKS[] =
+    "SELECT count(*) FROM clusters WHERE create_task_id IS NOT NULL";
+static const char SQL_ACCOUNT_CREATE_TASKS[] =
+    "SELECT count(*) FROM clusters WHERE account = ?1 AND create_task_id IS NOT NULL";
+
 /* By the state at ?1: most transitions stay pending in the rows (schema/004). */
 static const char SQL_COUNT_CLUSTERS[] =
     "SELECT CASE WHEN settle_ms <= ?1 THEN settle_state ELSE state END AS s, count(*)"
     " FROM clusters GROUP BY s ORDER BY s";
 static const char SQL_COUNT_TASKS[] =
-    "SELECT CASE WHEN settle_ms <= ?1 THEN settle_state ELSE state END AS s, count(*)"
-    " FROM tasks GROUP BY s ORDER BY s";
+    "SELECT s, count(*) FROM"
+    " (SELECT CASE WHEN settle_ms <= ?1 THEN settle_state ELSE state END AS s FROM tasks"
+    " UNION ALL"
+    " SELECT CASE WHEN create_task_end_ms <= ?1 THEN create_task_outcome ELSE 'running' END"
+    " FROM clusters WHERE create_task_id IS NOT NULL)"
+    " GROUP BY s ORDER BY s";
 
 /* Runs one DELETE with ?1 bound to text (when not NULL) and adds its changes to *count. */
 static enum err
@@ -53,6 +63,25 @@ run_delete(struct db_conn *conn, const char *sql, const char *text, int64_t *cou
 	return err;
 }
 
+/* Adds the count that sql (with ?1 bound to text, when not NULL) reads to *count. */
+static enum err
+run_count(struct db_conn *conn, const char *sql, const char *text, int64_t *count)
+{
+	sqlite3_stmt *st = conn_stmt(conn, sql);
+	enum err err = ERR_INTERNAL;
+
+	if (st == NULL)
+		return ERR_INTERNAL;
+	if (text != NULL)
+		conn_bind_text(st, 1, text);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count += sqlite3_column_int64(st, 0);
+		err = ERR_OK;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
 enum err
 db_reset(struct db_conn *conn, const char *account, const char *const *keys, size_t nkeys,
          struct reset_counts *out)
@@ -63,6 +92,7 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 	if (account == NULL) {
 		if ((err = run_delete(conn, SQL_RESET_NODES, NULL, &c.nodes)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_TASKS, NULL, &c.tasks)) != ERR_OK ||
+		    (err = run_count(conn, SQL_CREATE_TASKS, NULL, &c.tasks)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_CLUSTERS, NULL, &c.clusters)) != ERR_OK ||
 		    (err = db_journal_reset(conn, NULL, &c.journal)) != ERR_OK ||
 		    (err = run_delete(conn, SQL_RESET_FAULTS, NULL, &c.faults)) != ERR_OK ||
@@ -73,6 +103,7 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 	}
 	if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NODES, account, &c.nodes)) != ERR_OK ||
 	    (err = run_delete(conn, SQL_RESET_ACCOUNT_TASKS, account, &c.tasks)) != ERR_OK ||
+	    (err = run_count(conn, SQL_ACCOUNT_CREATE_TASKS, account, &c.tasks)) != ERR_OK ||
 	    (err = run_delete(conn, SQL_RESET_ACCOUNT_CLUSTERS, account, &c.clusters)) != ERR_OK ||
 	    (err = db_journal_reset(conn, account, &c.journal)) != ERR_OK ||
 	    (err = run_delete(conn, SQL_RESET_ACCOUNT_FAULTS, account, &c.faults)) != ERR_OK ||

@@ -107,7 +107,6 @@ void cluster_recs_free(struct cluster_rec **v, size_t n);
 void task_recs_free(struct task_rec **v, size_t n);
 void node_recs_free(struct node_rec **v, size_t n);
 
-/* Inserts c (seq is assigned by the database and ignored here). */
 /*
  * A spec's JSON text as clusters.spec stores it (db/specpack.h), malloc'd,
  * its length in *len; NULL when out of memory. Packed by the caller, on
@@ -118,7 +117,15 @@ char *db_spec_pack(const char *json, size_t json_len, size_t *len);
 /* The JSON text of a stored spec (spec_stored), malloc'd; NULL when out of memory or damaged. */
 char *db_spec_json(const char *stored, size_t len);
 
-enum err db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c);
+/*
+ * Inserts c (its seq is its id's stamp; c->seq is ignored) with its create
+ * task, which is stored in c's row (schema/007): create's id must share the
+ * cluster's stamp (ids_create_task), and its settle_state and settle_ms are
+ * the task's outcome and end. Of create only task_id, plan, settle_state
+ * and settle_ms are stored; the rest is the cluster's or fixed.
+ */
+enum err db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c,
+    const struct task_rec *create);
 
 /* The cluster of account with that id, deleted ones included; ERR_CLUSTER_NOT_FOUND if none. */
 enum err db_cluster_get(struct db_conn *conn, const char *account, const char *cluster_id,
@@ -164,10 +171,10 @@ enum err db_cluster_set_state(struct db_conn *conn, const char *cluster_id, cons
 enum err db_cluster_modify(struct db_conn *conn, const char *cluster_id, const char *name,
     const char *spec, int64_t updated_ms);
 
-/* Inserts t. */
+/* Inserts t: a task that comes after its cluster's create task (delete, modify). */
 enum err db_task_insert(struct db_conn *conn, const struct task_rec *t);
 
-/* The task of account with that id; ERR_TASK_NOT_FOUND if none. */
+/* The task of account with that id, a create task too; ERR_TASK_NOT_FOUND if none. */
 enum err db_task_get(struct db_conn *conn, const char *account, const char *task_id,
     struct task_rec **out);
 

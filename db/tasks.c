@@ -9,23 +9,41 @@
 	"seq, task_id, cluster_id, account, task_type, state, created_ms, updated_ms," \
 	" parameters, plan, settle_state, settle_ms"
 
+/*
+ * A create task stored in its cluster's row (schema/007), as TASK_COLUMNS:
+ * a task that has not been written back since it was made. Clusters from
+ * before 007 have no create_task_id; their create tasks are rows of tasks.
+ */
+#define CREATE_TASK_COLUMNS                                                                \
+	"seq, create_task_id, cluster_id, account, 'cluster_create', 'running', created_ms," \
+	" created_ms, '{}', create_task_plan, create_task_outcome, create_task_end_ms"
+
 static const char SQL_TASK_INSERT[] =
     "INSERT INTO tasks (seq, task_id, cluster_seq, cluster_id, account, task_type, state, created_ms,"
     " updated_ms, parameters, plan, settle_state, settle_ms)"
     " VALUES (id_seq(?1), ?1, id_seq(?2), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
+/* A create task's stamp is its cluster's rowid; any other task's, its own row's. */
 static const char SQL_TASK_GET[] =
-    "SELECT " TASK_COLUMNS " FROM tasks"
+    "SELECT " CREATE_TASK_COLUMNS " FROM clusters"
+    " WHERE seq = id_seq(?1) AND create_task_id = ?1 AND account = ?2"
+    " UNION ALL"
+    " SELECT " TASK_COLUMNS " FROM tasks"
     " WHERE seq = id_seq(?1) AND task_id = ?1 AND account = ?2";
 
 static const char SQL_TASK_LIST[] =
     "SELECT " TASK_COLUMNS " FROM tasks"
     " WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1 AND account = ?2"
+    " UNION ALL"
+    " SELECT " CREATE_TASK_COLUMNS " FROM clusters"
+    " WHERE seq = id_seq(?1) AND cluster_id = ?1 AND account = ?2 AND create_task_id IS NOT NULL"
     " ORDER BY created_ms DESC, seq DESC LIMIT ?3 OFFSET ?4";
 
 static const char SQL_TASK_COUNT[] =
-    "SELECT count(*) FROM tasks"
-    " WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1 AND account = ?2";
+    "SELECT (SELECT count(*) FROM tasks"
+    " WHERE cluster_seq = id_seq(?1) AND cluster_id = ?1 AND account = ?2)"
+    " + (SELECT count(*) FROM clusters"
+    " WHERE seq = id_seq(?1) AND cluster_id = ?1 AND account = ?2 AND create_task_id IS NOT NULL)";
 
 /* The strings live in t's own allocation (task_row). */
 void

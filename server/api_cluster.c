@@ -213,7 +213,7 @@ api_create_cluster(struct call *call)
 	st->stateful.n = 0;
 	st->stateful.ignored[0] = '\0';
 	ids_cluster(st->cluster_id);
-	ids_task(st->task_id);
+	ids_create_task(st->cluster_id, st->task_id);
 	/* The spec borrows from the body: the state keeps both. */
 	st->body = body;
 	body = NULL;

@@ -138,6 +138,15 @@ ids_task(char out[IDS_TASK_LEN])
 }
 
 void
+ids_create_task(const char *cluster_id, char out[IDS_TASK_LEN])
+{
+	out[0] = 'T';
+	out[1] = '-';
+	memcpy(out + 2, cluster_id + 1, IDS_STAMP_DIGITS);
+	hex_random(out + 2 + IDS_STAMP_DIGITS, 24 - IDS_STAMP_DIGITS);
+}
+
+void
 ids_alnum(char *out, const char *prefix, int n)
 {
 	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";

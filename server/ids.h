@@ -26,6 +26,12 @@ void ids_cluster(char out[IDS_CLUSTER_LEN]);
 void ids_task(char out[IDS_TASK_LEN]);
 
 /*
+ * The id of cluster_id's create task: a task id whose stamp is the
+ * cluster's, so that it names the row the task is stored in (schema/007).
+ */
+void ids_create_task(const char *cluster_id, char out[IDS_TASK_LEN]);
+
+/*
  * prefix followed by n random lower-case alphanumerics ("lb-", 20; "i-", 20).
  * out must hold strlen(prefix) + n + 1 bytes.
  */

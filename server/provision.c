@@ -147,8 +147,8 @@ provision_create(struct db_conn *conn, struct cluster_rec *c, struct task_rec *t
 	t->settle_state = (char *)lifecycle_task_states[tl.outcome];
 	t->settle_ms = tl.end_ms;
 	t->plan = (char *)plan_json;
-	if ((err = db_cluster_insert(conn, c)) != ERR_OK ||
-	    (err = db_task_insert(conn, t)) != ERR_OK)
+	/* The create task is stored in the cluster's row (schema/007). */
+	if ((err = db_cluster_insert(conn, c, t)) != ERR_OK)
 		return err;
 	return insert_nodes(conn, c, spec, plan, &tl);
 }

@@ -18,8 +18,9 @@ struct cJSON;
 
 /*
  * Inserts a new cluster c (state initial) and its create task t (state
- * running), both filled in from plan (whose JSON text, plan_json, is
- * stored with the task): when the task settles and how, when the cluster
+ * running; stored in c's row, so t's id must be ids_create_task's), both
+ * filled in from plan (whose JSON text, plan_json, is stored with the
+ * task): when the task settles and how, when the cluster
  * turns running, its load balancer and its nodes (inserted now, each
  * existing from the instant CreateWorkerNodes ends). spec is the parsed
  * form of c->spec, from which the nodes take their vSwitches and instance

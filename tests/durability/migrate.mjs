@@ -12,7 +12,9 @@
 //   - the migrated schema is exactly the one a new database is given in one step;
 //   - rows are keyed on their ids' stamps (006): a legacy cluster and task whose ids share
 //     a stamp with others are displaced and still answer, and a cluster stamped an hour
-//     ahead of the clock (a daemon that ran ahead under load) makes new ids stamp past it.
+//     ahead of the clock (a daemon that ran ahead under load) makes new ids stamp past it;
+//   - create tasks made before 007 stay rows of tasks and still answer; a new one is stored
+//     in its cluster's row (007) and answers the same way.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,12 @@ const CLUSTER_COLUMNS = 'seq, cluster_id, account, name, region_id, cluster_type
   + ' updated_ms, spec_json(spec), settle_state, settle_ms, running_ms, lb_id, lb_from_ms, lb_until_ms, api_ip';
 const TASK_COLUMNS = 'seq, task_id, cluster_id, account, task_type, state, created_ms, updated_ms,'
   + ' parameters, plan, settle_state, settle_ms';
+// The tasks of the daemon's database as rows of the old tasks table: since 007 a create task
+// is stored in its cluster's row, which older schemas did not have.
+const M_TASKS = `(SELECT ${TASK_COLUMNS} FROM m.tasks UNION ALL
+  SELECT seq, create_task_id, cluster_id, account, 'cluster_create', 'running', created_ms, created_ms,
+  '{}', create_task_plan, create_task_outcome, create_task_end_ms FROM m.clusters
+  WHERE create_task_id IS NOT NULL)`;
 const NODE_COLUMNS = 'seq, cluster_id, instance_id, instance_type, node_name, ip_address, created_ms,'
   + ' vswitch_key, deleted_ms';
 
@@ -56,7 +64,7 @@ INSERT INTO clusters SELECT (SELECT max(seq) FROM clusters) + 1, '${c}', account
   region_id, cluster_type, state, created_ms, updated_ms, spec_json(spec), settle_state, settle_ms, running_ms,
   lb_id, lb_from_ms, lb_until_ms, api_ip FROM m.clusters WHERE cluster_id = '${first}';
 INSERT INTO tasks SELECT (SELECT max(seq) FROM tasks) + 1, '${t}', '${c}', account, task_type, state,
-  created_ms, updated_ms, parameters, plan, settle_state, settle_ms FROM m.tasks
+  created_ms, updated_ms, parameters, plan, settle_state, settle_ms FROM ${M_TASKS}
   WHERE cluster_id = '${first}' AND task_type = 'cluster_create';
 INSERT INTO nodes SELECT (SELECT max(seq) FROM nodes) + 1, '${c}', 'i-legacy${k}', instance_type,
   node_name, ip_address, created_ms, vswitch_key, deleted_ms FROM m.nodes
@@ -122,7 +130,7 @@ PRAGMA user_version=${version};
 ATTACH '${made}' AS m;
 INSERT INTO clock SELECT * FROM m.clock;
 INSERT INTO clusters SELECT ${CLUSTER_COLUMNS} FROM m.clusters;
-INSERT INTO tasks SELECT ${TASK_COLUMNS} FROM m.tasks;
+INSERT INTO tasks SELECT * FROM ${M_TASKS};
 INSERT INTO nodes SELECT ${NODE_COLUMNS} FROM m.nodes;
 ${legacyRows(ids)}
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${journalBefore})
@@ -143,6 +151,11 @@ DETACH m;`);
         const stamps = [parseInt(r.json.cluster_id.slice(1, 13), 16), parseInt(r.json.task_id.slice(2, 14), 16)];
         tap.ok(stamps.every((x) => x > AHEAD_STAMP && x < AHEAD_STAMP + 60000),
           'its ids stamp just past the legacy cluster stamped an hour ahead, not the random legacy id');
+        const created = await request(daemon, 'GET', `/tasks/${r.json.task_id}`);
+        const listed = await request(daemon, 'GET', `/clusters/${r.json.cluster_id}/tasks`);
+        tap.equal([created.status, created.json.task_type, created.json.state, listed.json.tasks.map((x) => x.task_id)],
+          [200, 'cluster_create', 'running', [r.json.task_id]],
+          'its create task answers and is listed (stored in the cluster row, schema 007)');
         for (const [name, [c, t]] of Object.entries(legacyIds(ids))) {
           const cl = await request(daemon, 'GET', `/clusters/${c}`);
           const tk = await request(daemon, 'GET', `/tasks/${t}`);
@@ -173,12 +186,15 @@ DETACH m;`);
       const schemaOf = (db) => sql(db, 'SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name');
       tap.equal(schemaOf(old), schemaOf(made),
         'its schema is the one a new database is given in one step (schema_current)');
+      tap.equal(sql(old, "SELECT count(*) FROM clusters WHERE create_task_id IS NOT NULL AND name = 'mig-d'"
+        + " AND NOT EXISTS (SELECT 1 FROM tasks WHERE task_id = create_task_id)"), '1',
+        'the new create task is in its cluster row, not in tasks; the migrated ones stay rows of tasks');
       tap.equal(sql(old, 'PRAGMA integrity_check'), 'ok', 'integrity_check is ok');
       tap.equal(sql(old, 'PRAGMA foreign_key_check'), '', 'no foreign key is broken');
       const same = legacyIds(ids).same;
       tap.equal(sql(old, 'SELECT group_concat(id) FROM (SELECT id FROM displaced_ids ORDER BY id)'),
         `${same[1]},${same[0]}`, 'the cluster and the task that shared a stamp are the displaced ones');
-      tap.equal(Number(sql(old, 'SELECT sum(count) FROM journal_chunks')), journalBefore + 3 * 3 + 2 + 4 * Object.keys(legacyIds(ids)).length,
+      tap.equal(Number(sql(old, 'SELECT sum(count) FROM journal_chunks')), journalBefore + 3 * 3 + 2 + 2 + 4 * Object.keys(legacyIds(ids)).length,
         'the journal kept its entries and goes on');
       tap.equal(sql(old, "SELECT count(*) FROM sqlite_schema WHERE name = 'journal'"), '0',
         'the old journal table is gone');

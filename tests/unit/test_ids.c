@@ -92,6 +92,18 @@ main(void)
 		tap_ok(strtoull(head, NULL, 16) == ahead + 3, "a lower floor changes nothing: %s",
 		    cluster);
 	}
+	/* A create task's id carries its cluster's stamp (it is stored in the cluster's row). */
+	{
+		char create[IDS_TASK_LEN], again[IDS_TASK_LEN];
+
+		ids_cluster(cluster);
+		ids_create_task(cluster, create);
+		ids_create_task(cluster, again);
+		tap_ok(ids_is_task(create) && memcmp(create + 2, cluster + 1, IDS_STAMP_DIGITS) == 0 &&
+			   strcmp(create, again) != 0,
+		    "create task %s of %s: a task id with the cluster's stamp, the rest random", create,
+		    cluster);
+	}
 	ids_alnum(lb, "lb-", 20);
 	tap_ok(strlen(lb) == 23 && strncmp(lb, "lb-", 3) == 0 &&
 		   strspn(lb + 3, "abcdefghijklmnopqrstuvwxyz0123456789") == 20,
