@@ -49,15 +49,20 @@ address_block(struct db_conn *conn, const cJSON *spec, const char *cluster_id, i
     char *key, size_t keylen, char *cidr, size_t cidrlen)
 {
 	const cJSON *vpc = cJSON_GetObjectItemCaseSensitive(spec, "vpcid");
-	const char *vsw = array_string(node_vswitches(spec), i < 0 ? 0 : (size_t)i, NULL);
+	const char *vsw;
 	bool found = false;
 	enum err err;
 
+	/*
+	 * Each lookup walks the spec's ~60 members under the writer lock:
+	 * an auto-created VPC, the usual case, needs no more than this one.
+	 */
 	if (!cJSON_IsString(vpc) || vpc->valuestring[0] == '\0') {
 		snprintf(key, keylen, "auto:%s", cluster_id);
 		snprintf(cidr, cidrlen, "%s", AUTO_VSWITCH_CIDR);
 		return ERR_OK;
 	}
+	vsw = array_string(node_vswitches(spec), i < 0 ? 0 : (size_t)i, NULL);
 	if (vsw == NULL) {
 		snprintf(key, keylen, "unknown:%s", vpc->valuestring);
 		snprintf(cidr, cidrlen, "%s", UNKNOWN_VSWITCH_CIDR);
@@ -75,11 +80,12 @@ static enum err
 insert_nodes(struct db_conn *conn, const struct cluster_rec *c, const cJSON *spec,
     const struct lifecycle_plan *plan, const struct lifecycle_timeline *tl)
 {
-	const cJSON *types = cJSON_GetObjectItemCaseSensitive(spec, "worker_instance_types");
+	const cJSON *types;
 	enum err err;
 
 	if (tl->nodes_from_ms == LIFECYCLE_NEVER)
 		return ERR_OK;
+	types = cJSON_GetObjectItemCaseSensitive(spec, "worker_instance_types");
 	for (int i = 0; i < plan->nodes; i++) {
 		char key[160], cidr[64], ip[16], id[24], name[128];
 		int64_t index;
