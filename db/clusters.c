@@ -156,7 +156,10 @@ db_spec_json(const char *stored, size_t len)
 	return specpack_unpack(stored, len, &out_len);
 }
 
-/* Binds a spec's JSON text packed (specpack.h); the statement frees the packed copy. */
+/*
+ * Binds a spec's (or a create task's plan's) JSON text packed (specpack.h);
+ * the statement frees the packed copy.
+ */
 static int
 bind_spec(sqlite3_stmt *st, int index, const char *json)
 {
@@ -202,7 +205,8 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c, const struc
 	conn_bind_time(st, 15, c->lb_id != NULL ? c->lb_until_ms : STORE_NEVER);
 	conn_bind_text_static(st, 16, c->api_ip != NULL ? c->api_ip : "");
 	conn_bind_text_static(st, 17, create->task_id);
-	conn_bind_text_static(st, 18, create->plan != NULL ? create->plan : "{}");
+	if (bind_spec(st, 18, create->plan != NULL ? create->plan : "{}") != SQLITE_OK)
+		return ERR_INTERNAL;
 	conn_bind_text_static(st, 19, create->settle_state);
 	conn_bind_time(st, 20, create->settle_ms);
 	if (sqlite3_step(st) == SQLITE_DONE)

@@ -28,6 +28,9 @@ static const char *const keys[] = {
     "worker_data_disks", "category", "size", "encrypted", "auto_snapshot_policy_id",
     "performance_level", "taints", "effect", "security_group_id", "worker_auto_renew_period",
     "worker_period_unit", "resource_group_id", "timezone", "logging_type",
+    /* A create task's plan (server/lifecycle.c, lifecycle_plan_json), packed since schema 007. */
+    "type", "nodes", "stages", "ms", "rollback", "rollback_ms", "fault", "fail_at_stage", "code",
+    "message",
 };
 
 /*
@@ -57,6 +60,9 @@ static const char *const values[] = {
     "\"ap-southeast-5\"", "\"ap-southeast-6\"", "\"ap-southeast-7\"", "\"ap-south-1\"",
     "\"us-east-1\"", "\"us-west-1\"", "\"eu-west-1\"", "\"eu-central-1\"", "\"me-east-1\"",
     "\"me-central-1\"",
+    /* A create task's plan: its type and stages. */
+    "\"cluster_create\"", "\"PrepareResources\"", "\"CreateNetwork\"", "\"CreateControlPlane\"",
+    "\"CreateWorkerNodes\"", "\"InstallAddons\"", "\"CheckClusterHealth\"",
 };
 
 #define NKEYS		   ((int)(sizeof(keys) / sizeof(keys[0])))

@@ -14,6 +14,9 @@
  * is (the rows written before schema 006's round, and any that packing
  * would not shorten).
  *
+ * A create task's plan (clusters.create_task_plan, schema 007) is packed
+ * the same way: its keys and stage names are in the lists too.
+ *
  * The key list is part of the file format: append to it, never reorder.
  */
 #ifndef ACKMOCK_DB_SPECPACK_H

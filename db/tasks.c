@@ -11,12 +11,13 @@
 
 /*
  * A create task stored in its cluster's row (schema/007), as TASK_COLUMNS:
- * a task that has not been written back since it was made. Clusters from
- * before 007 have no create_task_id; their create tasks are rows of tasks.
+ * a task that has not been written back since it was made, its plan packed
+ * as specs are (specpack.h). Clusters from before 007 have no
+ * create_task_id; their create tasks are rows of tasks.
  */
 #define CREATE_TASK_COLUMNS                                                                \
 	"seq, create_task_id, cluster_id, account, 'cluster_create', 'running', created_ms," \
-	" created_ms, '{}', create_task_plan, create_task_outcome, create_task_end_ms"
+	" created_ms, '{}', spec_json(create_task_plan), create_task_outcome, create_task_end_ms"
 
 static const char SQL_TASK_INSERT[] =
     "INSERT INTO tasks (seq, task_id, cluster_seq, cluster_id, account, task_type, state, created_ms,"

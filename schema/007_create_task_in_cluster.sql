@@ -9,7 +9,9 @@
 -- cluster's stamp (server/ids.c, ids_create_task), so id_seq(task_id) is
 -- the cluster's rowid and a lookup by task id reads one row, as before.
 --
--- The task is read as a row of tasks would be (db/tasks.c): task_type
+-- create_task_plan is packed as clusters.spec is (db/specpack.h: 370 bytes
+-- to 116); spec_json() reads it. The task is read as a row of tasks would
+-- be (db/tasks.c): task_type
 -- 'cluster_create', state 'running', created_ms and updated_ms the
 -- cluster's created_ms, parameters '{}', and settle_state/settle_ms from
 -- create_task_outcome/create_task_end_ms. Its state at an instant is then

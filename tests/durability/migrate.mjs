@@ -38,7 +38,7 @@ const TASK_COLUMNS = 'seq, task_id, cluster_id, account, task_type, state, creat
 // is stored in its cluster's row, which older schemas did not have.
 const M_TASKS = `(SELECT ${TASK_COLUMNS} FROM m.tasks UNION ALL
   SELECT seq, create_task_id, cluster_id, account, 'cluster_create', 'running', created_ms, created_ms,
-  '{}', create_task_plan, create_task_outcome, create_task_end_ms FROM m.clusters
+  '{}', spec_json(create_task_plan), create_task_outcome, create_task_end_ms FROM m.clusters
   WHERE create_task_id IS NOT NULL)`;
 const NODE_COLUMNS = 'seq, cluster_id, instance_id, instance_type, node_name, ip_address, created_ms,'
   + ' vswitch_key, deleted_ms';

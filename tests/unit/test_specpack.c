@@ -53,6 +53,23 @@ main(void)
 	tap_ok(same && plen < strlen(resolved) / 2,
 	    "a resolved spec comes back exactly; %zu bytes packed of %zu", plen, strlen(resolved));
 
+	/* A create task's plan as lifecycle_plan_json prints it (clusters.create_task_plan). */
+	{
+		static const char plan[] =
+		    "{\"type\":\"cluster_create\",\"nodes\":2,\"stages\":[{\"name\":\"PrepareResources\","
+		    "\"ms\":10000},{\"name\":\"CreateNetwork\",\"ms\":30000},{\"name\":"
+		    "\"CreateControlPlane\",\"ms\":120000},{\"name\":\"CreateWorkerNodes\",\"ms\":200000},"
+		    "{\"name\":\"InstallAddons\",\"ms\":60000},{\"name\":\"CheckClusterHealth\","
+		    "\"ms\":15000}],\"timeout_mins\":60,\"rollback\":true,\"rollback_ms\":30000,"
+		    "\"fault\":{\"fail_at_stage\":\"InstallAddons\",\"code\":\"ErrorX\",\"message\":"
+		    "\"injected\"},\"addons\":[\"flannel\",\"nginx-ingress-controller\"]}";
+
+		same = round_trip(plan, strlen(plan), &plen);
+		tap_ok(same && plen < strlen(plan) / 2,
+		    "a create task's plan comes back exactly; %zu bytes packed of %zu", plen,
+		    strlen(plan));
+	}
+
 	/* Keys the list lacks, keys as values, quotes, backslashes and UTF-8 in strings. */
 	static const char *const tricky[] = {
 	    "{}",
