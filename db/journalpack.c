@@ -323,3 +323,49 @@ fail:
 	free(recs);
 	return false;
 }
+
+unsigned char *
+journalpack_cut(const unsigned char *data, size_t len, int64_t first_seq, size_t drop,
+    int64_t *kept_first_seq, size_t *out_len)
+{
+	struct in in = {data, data + len, true};
+	struct journal_rec rec[2] = {{0}, {0}};
+	struct journalpack_writer w = {0};
+	unsigned char *out = NULL;
+	int64_t seq = first_seq, real_ms = 0;
+	size_t i = 0, count;
+	bool found = false;
+
+	if (len == 0 || data[0] != PACK_VERSION)
+		return NULL;
+	in.p++;
+	/*
+	 * Each entry is decoded against the one before it, in two records that
+	 * take turns: the dropped ones are only walked over, never kept.
+	 */
+	for (; in.p < in.end; i++) {
+		struct journal_rec *prev = i > 0 ? &rec[(i - 1) % 2] : NULL, *cur = &rec[i % 2];
+
+		journal_rec_clear(cur);
+		if (!decode_entry(&in, prev, &seq, &real_ms, cur))
+			goto done;
+		if (i == drop) {
+			found = true;
+			break;
+		}
+	}
+	if (!found)
+		goto done;
+	/* The first kept entry stands alone now; the ones after it are packed against it already. */
+	if (!journalpack_add(&w, &rec[drop % 2], 0) || !reserve(&w, (size_t)(in.end - in.p)))
+		goto done;
+	memcpy(w.data + w.len, in.p, (size_t)(in.end - in.p));
+	w.len += (size_t)(in.end - in.p);
+	*kept_first_seq = rec[drop % 2].seq;
+	out = journalpack_take(&w, out_len, &count);
+done:
+	journal_rec_clear(&rec[0]);
+	journal_rec_clear(&rec[1]);
+	journalpack_writer_free(&w);
+	return out;
+}

@@ -76,4 +76,16 @@ unsigned char *journalpack_encode(const struct journal_rec *recs, size_t n, int6
 bool journalpack_decode(const unsigned char *data, size_t len, int64_t first_seq,
     struct journal_rec **out, size_t *n);
 
+/*
+ * The chunk (stored with first_seq) without its first drop entries, in a
+ * new buffer of *out_len bytes (the caller frees it), and the seq of its
+ * new first entry in *kept_first_seq: what journalpack_encode makes of the
+ * entries kept. Only the dropped entries and the first kept one are
+ * decoded; the rest, packed against the first kept one already, is copied
+ * as it is. NULL when the chunk is malformed, holds no more than drop
+ * entries, or memory runs out.
+ */
+unsigned char *journalpack_cut(const unsigned char *data, size_t len, int64_t first_seq,
+    size_t drop, int64_t *kept_first_seq, size_t *out_len);
+
 #endif

@@ -134,7 +134,7 @@ static void
 test_random(void)
 {
 	enum { N = 64, ROUNDS = 50 };
-	bool ok = true;
+	bool ok = true, cuts_ok = true;
 
 	for (int round = 0; round < ROUNDS && ok; round++) {
 		struct journal_rec recs[N] = {0}, *back = NULL;
@@ -161,12 +161,36 @@ test_random(void)
 		for (size_t i = 0; ok && i < n; i++)
 			ok = same_rec(&recs[i], &back[i]);
 		free_recs(back, n);
+		/* Cutting the head off (eviction) gives what packing the entries kept gives. */
+		for (int c = 0; ok && c < 4; c++) {
+			size_t drop = c == 0 ? 0 : c == 1 ? 1 : c == 2 ? N - 1 : tap_rand() % N;
+			size_t cut_len = 0, want_len = 0;
+			int64_t kept_first = 0;
+			unsigned char *cut = journalpack_cut(data, len, recs[0].seq, drop, &kept_first,
+			    &cut_len);
+			unsigned char *want = journalpack_encode(recs + drop, N - drop, recs[drop].seq,
+			    &want_len);
+
+			cuts_ok = cuts_ok && cut != NULL && want != NULL && cut_len == want_len &&
+				  memcmp(cut, want, cut_len) == 0 && kept_first == recs[drop].seq;
+			free(cut);
+			free(want);
+		}
+		{
+			int64_t kept_first = 0;
+			size_t cut_len = 0;
+
+			cuts_ok = cuts_ok && journalpack_cut(data, len, recs[0].seq, N, &kept_first,
+						     &cut_len) == NULL;
+		}
 		free(data);
 		for (int i = 0; i < N; i++)
 			for (int k = 0; k < NTEXTS; k++)
 				free(*text_slot(&recs[i], k));
 	}
 	tap_ok(ok, "%d chunks of random entries round-trip", ROUNDS);
+	tap_ok(cuts_ok, "%d chunks cut after 0, 1, N - 1 and a random count of entries are the kept"
+			" entries packed, and a cut of every entry is refused", ROUNDS);
 }
 
 /* Every cut and many flipped bytes: no crash, and a chunk that unpacks is the entries packed. */
@@ -208,8 +232,15 @@ test_damaged(void)
 			copy[tap_rand() % len] ^= (unsigned char)(1u << (tap_rand() % 8));
 		if (journalpack_decode(copy, len, recs[0].seq, &back, &n))
 			free_recs(back, n);
+		{
+			int64_t kept_first = 0;
+			size_t cut_len = 0;
+
+			free(journalpack_cut(copy, len, recs[0].seq, (size_t)round % N, &kept_first,
+			    &cut_len));
+		}
 	}
-	tap_ok(true, "2000 chunks with flipped bits unpack or are refused, without a crash");
+	tap_ok(true, "2000 chunks with flipped bits unpack or cut, or are refused, without a crash");
 	copy[0] = 2;
 	{
 		struct journal_rec *back = NULL;
