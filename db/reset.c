@@ -44,39 +44,29 @@ static const char SQL_COUNT_TASKS[] =
     " FROM clusters WHERE create_task_id IS NOT NULL)"
     " GROUP BY s ORDER BY s";
 
-/* Runs one DELETE with ?1 bound to text (when not NULL) and adds its changes to *count. */
+/*
+ * Runs sql with ?1 bound to text (when not NULL) and adds what it counts to
+ * *count: the rows a DELETE deleted, or the number a SELECT count(*) reads.
+ */
 static enum err
-run_delete(struct db_conn *conn, const char *sql, const char *text, int64_t *count)
+run_counting(struct db_conn *conn, const char *sql, const char *text, int64_t *count)
 {
 	sqlite3_stmt *st = conn_stmt(conn, sql);
-	enum err err = ERR_INTERNAL;
+	enum err err = ERR_OK;
 
 	if (st == NULL)
 		return ERR_INTERNAL;
 	if (text != NULL)
 		conn_bind_text(st, 1, text);
-	if (sqlite3_step(st) == SQLITE_DONE) {
-		*count += sqlite3_changes(sqlite3_db_handle(st));
-		err = ERR_OK;
-	}
-	sqlite3_reset(st);
-	return err;
-}
-
-/* Adds the count that sql (with ?1 bound to text, when not NULL) reads to *count. */
-static enum err
-run_count(struct db_conn *conn, const char *sql, const char *text, int64_t *count)
-{
-	sqlite3_stmt *st = conn_stmt(conn, sql);
-	enum err err = ERR_INTERNAL;
-
-	if (st == NULL)
-		return ERR_INTERNAL;
-	if (text != NULL)
-		conn_bind_text(st, 1, text);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
 		*count += sqlite3_column_int64(st, 0);
-		err = ERR_OK;
+		break;
+	case SQLITE_DONE:
+		*count += sqlite3_changes(sqlite3_db_handle(st));
+		break;
+	default:
+		err = ERR_INTERNAL;
 	}
 	sqlite3_reset(st);
 	return err;
@@ -90,30 +80,30 @@ db_reset(struct db_conn *conn, const char *account, const char *const *keys, siz
 	enum err err;
 
 	if (account == NULL) {
-		if ((err = run_delete(conn, SQL_RESET_NODES, NULL, &c.nodes)) != ERR_OK ||
-		    (err = run_delete(conn, SQL_RESET_TASKS, NULL, &c.tasks)) != ERR_OK ||
-		    (err = run_count(conn, SQL_CREATE_TASKS, NULL, &c.tasks)) != ERR_OK ||
-		    (err = run_delete(conn, SQL_RESET_CLUSTERS, NULL, &c.clusters)) != ERR_OK ||
+		if ((err = run_counting(conn, SQL_RESET_NODES, NULL, &c.nodes)) != ERR_OK ||
+		    (err = run_counting(conn, SQL_RESET_TASKS, NULL, &c.tasks)) != ERR_OK ||
+		    (err = run_counting(conn, SQL_CREATE_TASKS, NULL, &c.tasks)) != ERR_OK ||
+		    (err = run_counting(conn, SQL_RESET_CLUSTERS, NULL, &c.clusters)) != ERR_OK ||
 		    (err = db_journal_reset(conn, NULL, &c.journal)) != ERR_OK ||
-		    (err = run_delete(conn, SQL_RESET_FAULTS, NULL, &c.faults)) != ERR_OK ||
-		    (err = run_delete(conn, SQL_RESET_NONCES, NULL, &c.nonces)) != ERR_OK)
+		    (err = run_counting(conn, SQL_RESET_FAULTS, NULL, &c.faults)) != ERR_OK ||
+		    (err = run_counting(conn, SQL_RESET_NONCES, NULL, &c.nonces)) != ERR_OK)
 			return err;
 		*out = c;
 		return ERR_OK;
 	}
-	if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NODES, account, &c.nodes)) != ERR_OK ||
-	    (err = run_delete(conn, SQL_RESET_ACCOUNT_TASKS, account, &c.tasks)) != ERR_OK ||
-	    (err = run_count(conn, SQL_ACCOUNT_CREATE_TASKS, account, &c.tasks)) != ERR_OK ||
-	    (err = run_delete(conn, SQL_RESET_ACCOUNT_CLUSTERS, account, &c.clusters)) != ERR_OK ||
+	if ((err = run_counting(conn, SQL_RESET_ACCOUNT_NODES, account, &c.nodes)) != ERR_OK ||
+	    (err = run_counting(conn, SQL_RESET_ACCOUNT_TASKS, account, &c.tasks)) != ERR_OK ||
+	    (err = run_counting(conn, SQL_ACCOUNT_CREATE_TASKS, account, &c.tasks)) != ERR_OK ||
+	    (err = run_counting(conn, SQL_RESET_ACCOUNT_CLUSTERS, account, &c.clusters)) != ERR_OK ||
 	    (err = db_journal_reset(conn, account, &c.journal)) != ERR_OK ||
-	    (err = run_delete(conn, SQL_RESET_ACCOUNT_FAULTS, account, &c.faults)) != ERR_OK ||
-	    (err = run_delete(conn, SQL_RESET_ACCOUNT_NONCES, account, &c.nonces)) != ERR_OK)
+	    (err = run_counting(conn, SQL_RESET_ACCOUNT_FAULTS, account, &c.faults)) != ERR_OK ||
+	    (err = run_counting(conn, SQL_RESET_ACCOUNT_NONCES, account, &c.nonces)) != ERR_OK)
 		return err;
 	for (size_t i = 0; i < nkeys; i++) {
 		/* The account name itself is one key already deleted above. */
 		if (strcmp(keys[i], account) == 0)
 			continue;
-		if ((err = run_delete(conn, SQL_RESET_ACCOUNT_NONCES, keys[i], &c.nonces)) !=
+		if ((err = run_counting(conn, SQL_RESET_ACCOUNT_NONCES, keys[i], &c.nonces)) !=
 		    ERR_OK)
 			return err;
 	}

@@ -139,7 +139,7 @@ await run(async (tap) => {
     r = await request(daemon, 'GET', '/_mock/metrics');
     tap.ok(r.status === 200 && /^text\/plain; version=0\.0\.4/.test(r.headers.get('content-type') || ''),
       'metrics is text/plain; version=0.0.4');
-    let parsed;
+    let parsed, tasksStored;
     try { parsed = parsePrometheus(r.text); tap.ok(true, 'metrics parse as Prometheus text'); }
     catch (err) { tap.ok(false, 'metrics parse as Prometheus text', `${err.message}\n${r.text}`); }
     if (parsed) {
@@ -151,6 +151,8 @@ await run(async (tap) => {
         'requests_total counts the bad create');
       const clusters = parsed.families.get('ackmock_clusters').samples.reduce((s, x) => s + x.value, 0);
       tap.equal(clusters, 4, 'cluster gauges sum to the 4 clusters left');
+      tasksStored = parsed.families.get('ackmock_tasks').samples.reduce((s, x) => s + x.value, 0);
+      tap.ok(tasksStored >= 4, `task gauges count each cluster's create task at least (${tasksStored})`);
       tap.ok(sample(parsed, 'ackmock_request_duration_seconds', 'ackmock_request_duration_seconds_count', { operation: 'CreateCluster' }) >= 7,
         'the histogram counts every create');
     }
@@ -158,6 +160,8 @@ await run(async (tap) => {
     // Full reset: everything but the clock.
     r = await request(daemon, 'POST', '/_mock/reset');
     tap.equal([r.status, r.json.account, r.json.deleted.clusters, r.json.deleted.faults], [200, null, 4, 1], 'full reset');
+    // Create tasks are stored in their clusters' rows (schema 007): the reset counts them too.
+    tap.equal(r.json.deleted.tasks, tasksStored, 'it deletes as many tasks as the gauges counted');
     tap.ok(typeof r.json.duration_ms === 'number' && r.json.duration_ms < 500, `full reset took ${r.json.duration_ms} ms`);
     r = await request(daemon, 'GET', `/clusters/${created[0].id}`);
     tap.equal(r.status, 404, 'clusters are gone after a full reset');
