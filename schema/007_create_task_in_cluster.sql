@@ -11,11 +11,11 @@
 --
 -- create_task_plan is packed as clusters.spec is (db/specpack.h: 370 bytes
 -- to 116); spec_json() reads it. The task is read as a row of tasks would
--- be (db/tasks.c): task_type
--- 'cluster_create', state 'running', created_ms and updated_ms the
--- cluster's created_ms, parameters '{}', and settle_state/settle_ms from
--- create_task_outcome/create_task_end_ms. Its state at an instant is then
--- the lazy rule of schema 004: the outcome once the end is past.
+-- be (db/tasks.c): task_type 'cluster_create', state 'running', created_ms
+-- and updated_ms the cluster's created_ms, parameters '{}', and
+-- settle_state/settle_ms from create_task_outcome/create_task_end_ms. Its
+-- state at an instant is then the lazy rule of schema 004: the outcome
+-- once the end is past.
 --
 -- Clusters created before this migration keep create_task_id NULL: their
 -- create tasks stay rows of tasks, and are read from there. Tasks that
