@@ -180,9 +180,8 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c, const struc
 	enum err err = ERR_INTERNAL;
 
 	/* The task is found through its stamp: it must be the row's (ids_create_task). */
-	if (strncmp(create->task_id, "T-", 2) != 0 ||
-	    memcmp(create->task_id + 2, c->cluster_id + 1, IDS_STAMP_DIGITS) != 0 ||
-	    create->settle_state == NULL || (st = conn_stmt(conn, SQL_CLUSTER_INSERT)) == NULL)
+	if (!ids_is_create_task_of(create->task_id, c->cluster_id) || create->settle_state == NULL ||
+	    (st = conn_stmt(conn, SQL_CLUSTER_INSERT)) == NULL)
 		return ERR_INTERNAL;
 	conn_bind_text_static(st, 1, c->cluster_id);
 	conn_bind_text_static(st, 2, c->account);

@@ -38,7 +38,7 @@ struct create_state {
 	char *spec_stored;		/* the text as clusters.spec stores it (db_spec_pack) */
 	size_t spec_stored_len;
 	struct lifecycle_plan plan;	/* the create task's lifecycle plan */
-	char *plan_json;		/* the same as JSON text, for tasks.plan */
+	char *plan_json;		/* the same as JSON text, for clusters.create_task_plan */
 	int64_t max_clusters;	/* --max-clusters (S3); 0 is no limit */
 	int64_t now_ms;
 	struct verdict stateful;	/* the violations of section 6, when any; stays last */

@@ -146,6 +146,13 @@ ids_create_task(const char *cluster_id, char out[IDS_TASK_LEN])
 	hex_random(out + 2 + IDS_STAMP_DIGITS, 24 - IDS_STAMP_DIGITS);
 }
 
+bool
+ids_is_create_task_of(const char *task_id, const char *cluster_id)
+{
+	return ids_is_task(task_id) && ids_is_cluster(cluster_id) &&
+	       memcmp(task_id + 2, cluster_id + 1, IDS_STAMP_DIGITS) == 0;
+}
+
 void
 ids_alnum(char *out, const char *prefix, int n)
 {

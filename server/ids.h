@@ -31,6 +31,9 @@ void ids_task(char out[IDS_TASK_LEN]);
  */
 void ids_create_task(const char *cluster_id, char out[IDS_TASK_LEN]);
 
+/* True when task_id has cluster_id's stamp, as ids_create_task makes it. */
+bool ids_is_create_task_of(const char *task_id, const char *cluster_id);
+
 /*
  * prefix followed by n random lower-case alphanumerics ("lb-", 20; "i-", 20).
  * out must hold strlen(prefix) + n + 1 bytes.

@@ -153,10 +153,10 @@ bool lifecycle_plan_delete(int nodes, bool keep_network, bool instant,
 /* The plan of a cluster_modify task: one stage that takes no time. */
 void lifecycle_plan_modify(struct lifecycle_plan *out);
 
-/* The plan as JSON text for the tasks.plan column; the caller frees it. NULL when out of memory. */
+/* The plan as JSON text (tasks.plan, clusters.create_task_plan); the caller frees it. NULL when out of memory. */
 char *lifecycle_plan_json(const struct lifecycle_plan *p);
 
-/* Parses a tasks.plan text; false when it is not a plan this version wrote. */
+/* Parses a stored plan's text; false when it is not a plan this version wrote. */
 bool lifecycle_plan_parse(const char *json, struct lifecycle_plan *out);
 
 /* Lays p out from created_ms: every span, the outcome and when resources exist. */

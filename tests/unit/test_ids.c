@@ -100,7 +100,8 @@ main(void)
 		ids_create_task(cluster, create);
 		ids_create_task(cluster, again);
 		tap_ok(ids_is_task(create) && memcmp(create + 2, cluster + 1, IDS_STAMP_DIGITS) == 0 &&
-			   strcmp(create, again) != 0,
+			   strcmp(create, again) != 0 && ids_is_create_task_of(create, cluster) &&
+			   !ids_is_create_task_of(task, cluster),
 		    "create task %s of %s: a task id with the cluster's stamp, the rest random", create,
 		    cluster);
 	}
