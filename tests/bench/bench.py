@@ -2,8 +2,9 @@
 """scripts/bench: ackmock against a bare libmicrohttpd server, side by side.
 
 For each row (one request shape) it runs the same wrk load against the bare
-server (tests/bench/bare.c) and against ackmock, and prints req/s, p50, p99
-and the ratio ackmock/bare. It also measures ackmock's start-up time to
+server (tests/bench/bare.c) and against ackmock, in alternating slices
+(--slices of --duration seconds each), and prints req/s, p50, p99 and the
+ratio ackmock/bare. It also measures ackmock's start-up time to
 /_mock/ready on a new file database, its idle RSS and its RSS after the load.
 
 With --runs N it repeats the whole run N times and reports, per cell, the
@@ -71,6 +72,23 @@ class Server:
                     return int(line.split()[1]) / 1024.0
         return float('nan')
 
+    def cpu_ticks(self):
+        with open(f'/proc/{self.proc.pid}/stat') as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime
+
+    def wait_idle(self, limit_s=3.0):
+        """Waits (up to limit_s) until the process has used no CPU for 100 ms: what a load
+        left it to do (a checkpoint) must not fall on the other server's slice."""
+        deadline = time.monotonic() + limit_s
+        ticks = self.cpu_ticks()
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = self.cpu_ticks()
+            if now == ticks:
+                return
+            ticks = now
+
     def stop(self):
         self.proc.terminate()
         try:
@@ -114,6 +132,36 @@ def wrk(port, args, duration, threads, connections, extra_time=0):
     r = json.loads(m.group(1))
     r['rps'] = r['requests'] / (r['duration_us'] / 1e6)
     return r
+
+
+def percentile(hist, p):
+    """The p-th percentile of a latency histogram {microseconds: requests}, as wrk reckons it."""
+    want = sum(hist.values()) * p / 100.0
+    seen = 0
+    for value in sorted(hist):
+        seen += hist[value]
+        if seen >= want:
+            return value
+    return 0
+
+
+def merge(slices):
+    """One wrk result from the slices of a row: sums, and percentiles of the merged latencies."""
+    hist = {}
+    for r in slices:
+        for value, count in r['hist']:
+            hist[value] = hist.get(value, 0) + count
+    m = {'requests': sum(r['requests'] for r in slices),
+         'duration_us': sum(r['duration_us'] for r in slices),
+         'errors': sum(r['errors'] for r in slices),
+         'p50_us': percentile(hist, 50), 'p99_us': percentile(hist, 99),
+         'max_us': max(r['max_us'] for r in slices),
+         'statuses': {}}
+    for r in slices:
+        for code, n in r['statuses'].items():
+            m['statuses'][code] = m['statuses'].get(code, 0) + n
+    m['rps'] = m['requests'] / (m['duration_us'] / 1e6)
+    return m
 
 
 def h2load(port, method, path, body_file, duration, threads, connections):
@@ -183,8 +231,22 @@ def one_run(args, run_no):
         w = dict(duration=args.duration, threads=args.threads, connections=args.connections)
 
         def row(name, load_args, valid_status=None):
-            b = wrk(bare.port, load_args, **w)
-            a = wrk(srv.port, load_args, **w)
+            """
+            Alternates slices of the load between the two servers: this VM's
+            speed drifts by a third over tens of seconds, and a ratio of two
+            loads taken one after the other caught the drift between them
+            (eight runs' ratios of valid creates: 0.35-0.55 with one 5 s load
+            each, 0.40-0.49 in three alternating slices of 2 s).
+            """
+            b_slices, a_slices = [], []
+            for k in range(args.slices):
+                # A body's names carry the slice too: every valid create is a new cluster.
+                sliced = load_args[:3] + [f'{load_args[3]}{k}'] + load_args[4:] \
+                    if len(load_args) > 3 else load_args
+                b_slices.append(wrk(bare.port, sliced, **w))
+                a_slices.append(wrk(srv.port, sliced, **w))
+                srv.wait_idle()
+            b, a = merge(b_slices), merge(a_slices)
             res['rows'][name] = {'bare': b, 'ackmock': a}
             if valid_status is not None:
                 ok = a['statuses'].get(str(valid_status), 0)
@@ -197,8 +259,10 @@ def one_run(args, run_no):
             """--crosscheck: the same row with h2load, against both servers."""
             if not args.crosscheck:
                 return
-            b = h2load(bare.port, method, path, body_file, **w)
-            a = h2load(srv.port, method, path, body_file, **w)
+            # One load each, as long as a row's slices together.
+            whole = dict(w, duration=args.duration * args.slices)
+            b = h2load(bare.port, method, path, body_file, **whole)
+            a = h2load(srv.port, method, path, body_file, **whole)
             res.setdefault('cross', {})[name] = {'bare': b, 'ackmock': a}
 
         prefix = f'r{run_no}'
@@ -206,7 +270,8 @@ def one_run(args, run_no):
                                  os.path.join(BENCH, 'create-valid.json'), prefix + 'v'], 200)
         created = a['statuses'].get('200', 0)
         if args.crosscheck:
-            c = node_creates(srv.port, args.duration, args.connections, prefix + 'n')
+            c = node_creates(srv.port, args.duration * args.slices, args.connections,
+                             prefix + 'n')
             res.setdefault('cross', {})['create-valid'] = {'ackmock': c}
             created += c['statuses'].get('200', 0)
         invalid = os.path.join(BENCH, 'create-invalid.json')
@@ -283,7 +348,8 @@ def report(runs, mach, args):
     lines = [
         f'Machine: {mach["nproc"]} cores, {mach["cpu"]}, Linux {mach["kernel"]}; '
         f'load average {mach["load"]:.2f} at start.',
-        f'Load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s, keep-alive; '
+        f'Load: wrk -t{args.threads} -c{args.connections} -d{args.duration}s, keep-alive, '
+        f'{args.slices} slices per server and row, alternating between them; '
         f'{len(runs)} run(s), medians shown.',
         '',
         '| request | bare req/s | ackmock req/s | ratio (target) | ackmock p50 | ackmock p99 | bare p99 |',
@@ -386,7 +452,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--ackmock', required=True)
     ap.add_argument('--bare', required=True)
-    ap.add_argument('--duration', type=int, default=5)
+    ap.add_argument('--duration', type=int, default=2, help='seconds of one slice of load')
+    ap.add_argument('--slices', type=int, default=3,
+                    help='slices per server and row, alternating between the two servers')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--connections', type=int, default=32)
     ap.add_argument('--runs', type=int, default=1)

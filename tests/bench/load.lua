@@ -5,7 +5,8 @@
 --              that every CreateCluster of a run creates a new cluster.
 --   LIMIT      stop each thread after LIMIT responses (used to seed data).
 -- done() prints one line "BENCH {json}" with the rate, latency percentiles
--- (microseconds) and the count of each HTTP status.
+-- (microseconds), the whole latency histogram ([microseconds, requests]
+-- pairs, so that runs can be merged) and the count of each HTTP status.
 
 local threads = {}
 
@@ -67,11 +68,16 @@ function done(summary, latency, requests)
 	for code, n in pairs(counts) do
 		table.insert(parts, string.format('"%d":%d', code, n))
 	end
+	local hist = {}
+	for i = 1, #latency do
+		local value, count = latency(i)
+		table.insert(hist, string.format("[%d,%d]", value, count))
+	end
 	io.write(string.format(
-		'BENCH {"requests":%d,"duration_us":%d,"errors":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"statuses":{%s}}\n',
+		'BENCH {"requests":%d,"duration_us":%d,"errors":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"statuses":{%s},"hist":[%s]}\n',
 		summary.requests, summary.duration,
 		summary.errors.connect + summary.errors.read + summary.errors.write +
 		    summary.errors.status + summary.errors.timeout,
 		latency:percentile(50), latency:percentile(99), latency.max,
-		table.concat(parts, ",")))
+		table.concat(parts, ","), table.concat(hist, ",")))
 end
