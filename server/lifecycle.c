@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonw.h"
+#include "cidr.h"
 #include "lifecycle.h"
 
 const char *const lifecycle_cluster_states[CLUSTER__COUNT] = {
@@ -724,25 +725,41 @@ lifecycle_events(const struct lifecycle_plan *p, const struct lifecycle_timeline
 	return n;
 }
 
+/* Writes addr as dotted decimal and a NUL into out (at most 16 bytes). */
+static void
+put_dotted(uint32_t addr, char out[16])
+{
+	char *o = out;
+
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned octet = (addr >> shift) & 255u;
+
+		if (octet >= 100)
+			*o++ = (char)('0' + octet / 100);
+		if (octet >= 10)
+			*o++ = (char)('0' + octet / 10 % 10);
+		*o++ = (char)('0' + octet % 10);
+		*o++ = shift > 0 ? '.' : '\0';
+	}
+}
+
 bool
 lifecycle_cidr_host(const char *cidr, uint64_t index, char out[16])
 {
-	unsigned a, b, c, d, prefix;
-	char tail;
+	struct cidr block;
 	uint32_t base, mask;
 	uint64_t hosts, usable, offset;
 
-	if (sscanf(cidr, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &prefix, &tail) != 5 || a > 255 ||
-	    b > 255 || c > 255 || d > 255 || prefix > 32)
+	/* Without sscanf and snprintf: a create places its API server and nodes with this. */
+	if (!cidr_parse(cidr, &block))
 		return false;
-	mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
-	base = ((uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | (uint32_t)d) & mask;
-	hosts = (uint64_t)1 << (32 - prefix);
+	mask = block.prefix == 0 ? 0 : 0xffffffffu << (32 - block.prefix);
+	base = block.addr & mask;
+	hosts = (uint64_t)1 << (32 - block.prefix);
 	/* Skip the network and broadcast addresses where the block has room for hosts. */
 	usable = hosts > 2 ? hosts - 2 : hosts;
 	offset = (hosts > 2 ? 1 : 0) + index % usable;
 	base += (uint32_t)offset;
-	snprintf(out, 16, "%u.%u.%u.%u", base >> 24, (base >> 16) & 255, (base >> 8) & 255,
-	    base & 255);
+	put_dotted(base, out);
 	return true;
 }

@@ -375,6 +375,16 @@ test_cidr(void)
 	    "host bits are masked");
 	tap_ok(!lifecycle_cidr_host("10.0.0.0", 0, ip), "no prefix does not parse");
 	tap_ok(!lifecycle_cidr_host("10.0.0.300/8", 0, ip), "a bad octet does not parse");
+	tap_ok(!lifecycle_cidr_host("010.0.0.0/8", 0, ip), "a leading zero does not parse");
+	tap_ok(!lifecycle_cidr_host("10.0.0.0/8 ", 0, ip), "nothing may follow the prefix");
+	tap_ok(lifecycle_cidr_host("0.0.0.0/0", 0, ip) && strcmp(ip, "0.0.0.1") == 0,
+	    "the whole space");
+	tap_ok(lifecycle_cidr_host("255.255.255.255/32", 7, ip) && strcmp(ip, "255.255.255.255") == 0,
+	    "a /32 is its one address, longest text");
+	tap_ok(lifecycle_cidr_host("10.20.30.40/31", 1, ip) && strcmp(ip, "10.20.30.41") == 0,
+	    "a /31 has two hosts");
+	tap_ok(lifecycle_cidr_host("100.64.9.0/24", 99, ip) && strcmp(ip, "100.64.9.100") == 0,
+	    "one, two and three digits");
 }
 
 int
