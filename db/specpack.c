@@ -121,6 +121,25 @@ tables_build(void)
 	dict_build(&value_dict);
 }
 
+/*
+ * Whether the n bytes at a and b are the same, a word at a time: the words
+ * are short, and a call to memcmp for each lookup was a quarter of the
+ * packing's time (perf).
+ */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		if (swar_load(a + i) != swar_load(b + i))
+			return false;
+	for (; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /* The place of the word s (n bytes) in d, or -1. */
 static int
 dict_index(const struct dict *d, const char *s, size_t n)
@@ -130,7 +149,7 @@ dict_index(const struct dict *d, const char *s, size_t n)
 	for (unsigned h = word_hash(s, n); d->slot[h] >= 0; h = (h + 1) % SLOTS) {
 		int k = d->slot[h];
 
-		if (d->len[k] == n && memcmp(d->words[k], s, n) == 0)
+		if (d->len[k] == n && same_bytes(d->words[k], s, n))
 			return k;
 	}
 	return -1;
