@@ -239,6 +239,7 @@ def one_run(args, run_no):
             each, 0.40-0.49 in three alternating slices of 2 s).
             """
             b_slices, a_slices = [], []
+            srv.wait_idle()  # after the last row, or the list's seeding
             for k in range(args.slices):
                 # A body's names carry the slice too: every valid create is a new cluster.
                 sliced = load_args[:3] + [f'{load_args[3]}{k}'] + load_args[4:] \
