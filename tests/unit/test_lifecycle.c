@@ -363,28 +363,33 @@ test_delete(void)
 static void
 test_cidr(void)
 {
-	char ip[16];
+	/* expect NULL: the text does not parse. */
+	static const struct {
+		const char *cidr;
+		uint64_t index;
+		const char *expect, *what;
+	} cases[] = {
+	    {"10.0.0.0/16", 0, "10.0.0.1", "first host of 10.0.0.0/16"},
+	    {"192.168.0.0/24", 253, "192.168.0.254", "last host of a /24"},
+	    {"192.168.0.0/24", 254, "192.168.0.1", "wraps around"},
+	    {"172.16.5.7/20", 0, "172.16.0.1", "host bits are masked"},
+	    {"0.0.0.0/0", 0, "0.0.0.1", "the whole space"},
+	    {"255.255.255.255/32", 7, "255.255.255.255", "a /32 is its one address, longest text"},
+	    {"10.20.30.40/31", 1, "10.20.30.41", "a /31 has two hosts"},
+	    {"100.64.9.0/24", 99, "100.64.9.100", "one, two and three digits"},
+	    {"10.0.0.0", 0, NULL, "no prefix does not parse"},
+	    {"10.0.0.300/8", 0, NULL, "a bad octet does not parse"},
+	    {"010.0.0.0/8", 0, NULL, "a leading zero does not parse"},
+	    {"10.0.0.0/8 ", 0, NULL, "nothing may follow the prefix"},
+	};
 
-	tap_ok(lifecycle_cidr_host("10.0.0.0/16", 0, ip) && strcmp(ip, "10.0.0.1") == 0,
-	    "first host of 10.0.0.0/16");
-	tap_ok(lifecycle_cidr_host("192.168.0.0/24", 253, ip) && strcmp(ip, "192.168.0.254") == 0,
-	    "last host of a /24");
-	tap_ok(lifecycle_cidr_host("192.168.0.0/24", 254, ip) && strcmp(ip, "192.168.0.1") == 0,
-	    "wraps around");
-	tap_ok(lifecycle_cidr_host("172.16.5.7/20", 0, ip) && strcmp(ip, "172.16.0.1") == 0,
-	    "host bits are masked");
-	tap_ok(!lifecycle_cidr_host("10.0.0.0", 0, ip), "no prefix does not parse");
-	tap_ok(!lifecycle_cidr_host("10.0.0.300/8", 0, ip), "a bad octet does not parse");
-	tap_ok(!lifecycle_cidr_host("010.0.0.0/8", 0, ip), "a leading zero does not parse");
-	tap_ok(!lifecycle_cidr_host("10.0.0.0/8 ", 0, ip), "nothing may follow the prefix");
-	tap_ok(lifecycle_cidr_host("0.0.0.0/0", 0, ip) && strcmp(ip, "0.0.0.1") == 0,
-	    "the whole space");
-	tap_ok(lifecycle_cidr_host("255.255.255.255/32", 7, ip) && strcmp(ip, "255.255.255.255") == 0,
-	    "a /32 is its one address, longest text");
-	tap_ok(lifecycle_cidr_host("10.20.30.40/31", 1, ip) && strcmp(ip, "10.20.30.41") == 0,
-	    "a /31 has two hosts");
-	tap_ok(lifecycle_cidr_host("100.64.9.0/24", 99, ip) && strcmp(ip, "100.64.9.100") == 0,
-	    "one, two and three digits");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char ip[16] = "";
+		bool ok = lifecycle_cidr_host(cases[i].cidr, cases[i].index, ip);
+
+		tap_ok(cases[i].expect != NULL ? ok && strcmp(ip, cases[i].expect) == 0 : !ok, "%s",
+		    cases[i].what);
+	}
 }
 
 int
