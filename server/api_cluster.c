@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "arena.h"
 #include "app.h"
 #include "faults.h"
 #include "ids.h"
@@ -35,6 +36,7 @@ struct create_state {
 	 */
 	cJSON *body;
 	struct validate_spec spec;	/* resolved attributes: the tree (its text is packed) */
+	const struct arena *arena;	/* the call's, which the two trees were built in */
 	char *spec_stored;		/* the text as clusters.spec stores it (db_spec_pack) */
 	size_t spec_stored_len;
 	struct lifecycle_plan plan;	/* the create task's lifecycle plan */
@@ -51,10 +53,13 @@ create_state_free(void *p)
 
 	if (st == NULL)
 		return;
-	cJSON_Delete(st->spec.tree);
+	/* Otherwise they go with the arena (call_finish releases it after this). */
+	if (!arena_holds_all(st->arena)) {
+		cJSON_Delete(st->spec.tree);
+		cJSON_Delete(st->body);
+	}
 	free(st->spec.text);
 	free(st->spec_stored);
-	cJSON_Delete(st->body);
 	cJSON_free(st->plan_json);
 	free(st);
 }
@@ -210,6 +215,7 @@ api_create_cluster(struct call *call)
 	if ((st = malloc(sizeof(*st))) == NULL)
 		goto internal;
 	memset(st, 0, offsetof(struct create_state, stateful));
+	st->arena = &call->arena;
 	st->stateful.n = 0;
 	st->stateful.ignored[0] = '\0';
 	ids_cluster(st->cluster_id);
@@ -236,9 +242,11 @@ internal:
 done:
 	world_finish(&world);
 	create_state_free(st);
-	cJSON_Delete(spec.tree);
+	if (!arena_holds_all(&call->arena)) {
+		cJSON_Delete(spec.tree);
+		cJSON_Delete(body);
+	}
 	free(spec.text);
-	cJSON_Delete(body);
 	free(verdict);
 }
 

@@ -160,9 +160,20 @@ arena_alloc(struct arena *a, size_t size)
 static void *
 hook_malloc(size_t size)
 {
-	void *p = current != NULL ? arena_alloc(current, size) : NULL;
+	void *p;
 
-	return p != NULL ? p : malloc(size);
+	if (current == NULL)
+		return malloc(size);
+	if ((p = arena_alloc(current, size)) != NULL)
+		return p;
+	current->spilled = true;
+	return malloc(size);
+}
+
+bool
+arena_holds_all(const struct arena *a)
+{
+	return !a->spilled;
 }
 
 void
@@ -214,4 +225,5 @@ arena_release(struct arena *a)
 	}
 	a->chunks = NULL;
 	a->next = a->end = NULL;
+	a->spilled = false;
 }

@@ -25,6 +25,7 @@ struct arena {
 	struct arena_chunk *chunks;	/* newest first */
 	char *next;			/* the first free byte of chunks */
 	char *end;
+	bool spilled;			/* an allocation made while entered came from malloc */
 };
 
 /* Installs the cJSON allocation hooks. Call once, before any thread starts. */
@@ -39,6 +40,14 @@ void arena_release(struct arena *a);
 
 /* Frees p whether it came from an arena (nothing to do) or from malloc. NULL-safe. */
 void arena_free(void *p);
+
+/*
+ * True when every cJSON allocation made while a was entered came from a
+ * (none was too big for it, none came once it was full): a tree built
+ * while a was entered then goes with arena_release, and its cJSON_Delete,
+ * a walk of every node to free nothing, can be left out.
+ */
+bool arena_holds_all(const struct arena *a);
 
 /* True when p lies in arena memory (http.c: a body to copy rather than hand over). */
 bool arena_owns(const void *p);

@@ -49,9 +49,11 @@ test_inside(void)
 	arena_enter(&a);
 	doc = small_doc(60);
 	text = cJSON_PrintUnformatted(doc);
+	tap_ok(arena_holds_all(&a), "all of it so far in the arena");
 	/* Bigger than a quarter chunk: malloc'd even inside the arena, and really freed. */
 	big = cJSON_malloc(16 * 1024);
 	arena_leave();
+	tap_ok(!arena_holds_all(&a), "after a malloc'd allocation, not all");
 	tap_ok(arena_owns(doc) && arena_owns(doc->child) && arena_owns(doc->child->valuestring),
 	    "inside an arena nodes, keys and strings come from it");
 	tap_ok(arena_owns(text), "and so does printed text");
@@ -63,7 +65,8 @@ test_inside(void)
 	arena_free(text);
 	tap_ok(a.chunks != NULL, "the arena holds its chunk until released");
 	arena_release(&a);
-	tap_ok(a.chunks == NULL && a.next == NULL, "released, the arena is empty");
+	tap_ok(a.chunks == NULL && a.next == NULL && arena_holds_all(&a),
+	    "released, the arena is empty");
 }
 
 static void
@@ -95,6 +98,7 @@ test_reuse_and_cap(void)
 	arena_leave();
 	tap_ok(in_arena > 200 && in_arena < total, "past its cap a call falls back to malloc (%d of %d)",
 	    in_arena, total);
+	tap_ok(!arena_holds_all(&a), "and the arena no longer holds all");
 	for (int i = 0; i < 512; i++)
 		cJSON_free(pieces[i]);
 	free(pieces);
