@@ -173,6 +173,36 @@ bind_spec(sqlite3_stmt *st, int index, const char *json)
 	return sqlite3_bind_text(st, index, packed, (int)len, free);
 }
 
+/*
+ * Binds a create task's plan packed, from the connection's copy of the
+ * last one when the plan is the same (struct db_conn): SQLITE_STATIC, as
+ * the copy is only replaced by the next insert, after this one is stepped.
+ */
+static int
+bind_plan(struct db_conn *conn, sqlite3_stmt *st, int index, const char *json)
+{
+	size_t len = strlen(json), packed_len;
+	char *packed, *copy;
+
+	if (conn->plan_json != NULL && len == conn->plan_json_len &&
+	    memcmp(json, conn->plan_json, len) == 0)
+		return sqlite3_bind_text(st, index, conn->plan_packed, (int)conn->plan_packed_len,
+		    SQLITE_STATIC);
+	if ((packed = specpack_pack(json, len, &packed_len)) == NULL)
+		return SQLITE_NOMEM;
+	/* Out of memory for the copy: bound as before, and not kept. */
+	if ((copy = malloc(len + 1)) == NULL)
+		return sqlite3_bind_text(st, index, packed, (int)packed_len, free);
+	memcpy(copy, json, len + 1);
+	free(conn->plan_json);
+	free(conn->plan_packed);
+	conn->plan_json = copy;
+	conn->plan_json_len = len;
+	conn->plan_packed = packed;
+	conn->plan_packed_len = packed_len;
+	return sqlite3_bind_text(st, index, packed, (int)packed_len, SQLITE_STATIC);
+}
+
 enum err
 db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c, const struct task_rec *create)
 {
@@ -204,7 +234,7 @@ db_cluster_insert(struct db_conn *conn, const struct cluster_rec *c, const struc
 	conn_bind_time(st, 15, c->lb_id != NULL ? c->lb_until_ms : STORE_NEVER);
 	conn_bind_text_static(st, 16, c->api_ip != NULL ? c->api_ip : "");
 	conn_bind_text_static(st, 17, create->task_id);
-	if (bind_spec(st, 18, create->plan != NULL ? create->plan : "{}") != SQLITE_OK)
+	if (bind_plan(conn, st, 18, create->plan != NULL ? create->plan : "{}") != SQLITE_OK)
 		return ERR_INTERNAL;
 	conn_bind_text_static(st, 19, create->settle_state);
 	conn_bind_time(st, 20, create->settle_ms);

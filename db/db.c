@@ -163,6 +163,8 @@ conn_close(struct db_conn *conn)
 	for (int i = 0; i < CONN_STMT_CACHE; i++)
 		sqlite3_finalize(conn->cache[i].stmt);
 	sqlite3_close(conn->sqlite);
+	free(conn->plan_json);
+	free(conn->plan_packed);
 	memset(conn, 0, sizeof(*conn));
 }
 
