@@ -223,14 +223,19 @@ req_destroy(struct http_req *r)
 	free(r);
 }
 
+/* Frees every request state s holds (NULL-safe); s itself stays. */
+static void
+spares_empty(struct spares *s)
+{
+	while (s != NULL && s->n > 0)
+		req_destroy(s->r[--s->n]);
+}
+
 static void
 spares_free(void *p)
 {
-	struct spares *s = p;
-
-	while (s != NULL && s->n > 0)
-		req_destroy(s->r[--s->n]);
-	free(s);
+	spares_empty(p);
+	free(p);
 }
 
 static void
@@ -257,10 +262,7 @@ spares_mine(void)
 static void
 spares_trim(void)
 {
-	struct spares *s = pthread_getspecific(spares_key);
-
-	while (s != NULL && s->n > 0)
-		req_destroy(s->r[--s->n]);
+	spares_empty(pthread_getspecific(spares_key));
 }
 
 /* Returns zeroed request state, recycled when the thread has a spare. */
