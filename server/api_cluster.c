@@ -46,6 +46,20 @@ struct create_state {
 	struct verdict stateful;	/* the violations of section 6, when any; stays last */
 };
 
+/*
+ * Frees a create's body and spec trees, built in the call's arena a: only
+ * when part of them spilled to malloc, as the rest goes with the arena
+ * (call_finish releases it after the call's state).
+ */
+static void
+drop_trees(const struct arena *a, cJSON *body, cJSON *spec_tree)
+{
+	if (!arena_holds_all(a)) {
+		cJSON_Delete(spec_tree);
+		cJSON_Delete(body);
+	}
+}
+
 static void
 create_state_free(void *p)
 {
@@ -53,11 +67,7 @@ create_state_free(void *p)
 
 	if (st == NULL)
 		return;
-	/* Otherwise they go with the arena (call_finish releases it after this). */
-	if (!arena_holds_all(st->arena)) {
-		cJSON_Delete(st->spec.tree);
-		cJSON_Delete(st->body);
-	}
+	drop_trees(st->arena, st->body, st->spec.tree);
 	free(st->spec.text);
 	free(st->spec_stored);
 	cJSON_free(st->plan_json);
@@ -242,10 +252,7 @@ internal:
 done:
 	world_finish(&world);
 	create_state_free(st);
-	if (!arena_holds_all(&call->arena)) {
-		cJSON_Delete(spec.tree);
-		cJSON_Delete(body);
-	}
+	drop_trees(&call->arena, body, spec.tree);
 	free(spec.text);
 	free(verdict);
 }
